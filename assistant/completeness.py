@@ -1,0 +1,211 @@
+"""Which parts of a map are required, and what to ask next.
+
+This is the one place that defines the interview order (the method's order: context ->
+persona -> stage names -> per stage: goals, touchpoints, questions, emotions, pain points,
+relief, milestones, decision points). The guided engine, the LLM agent's prompt, the web
+app's progress meter and the evals all read it.
+
+Gap keys are machine-readable: `context:company`, `persona:goals`, `stages`,
+`stage:2:touchpoints` (stages are numbered from 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from assistant.schema import JourneyMap, Stage
+
+
+@dataclass(frozen=True)
+class Slot:
+    field: str
+    required: bool = True
+    """Required slots count towards the percentage and 'complete'."""
+    asked: bool = True
+    """Asked by the interview (optional slots can be asked too, once, and skipped)."""
+
+
+CONTEXT_SLOTS = [Slot(f) for f in ("company", "product", "market", "purpose", "destination")]
+PERSONA_SLOTS = [
+    Slot("name"),
+    Slot("role"),
+    Slot("quantitative"),
+    Slot("qualitative"),
+    Slot("goals"),
+    Slot("challenges"),
+    Slot("channels"),
+    Slot("tone"),
+    Slot("evidence_sources", required=False, asked=False),
+]
+STAGE_SLOTS = [
+    Slot("goals"),
+    Slot("actions", required=False),
+    Slot("touchpoints"),
+    Slot("questions"),
+    Slot("thoughts", required=False),
+    Slot("emotions"),
+    Slot("pain_points"),
+    Slot("relief"),
+    Slot("milestones"),
+    Slot("decision_points"),
+    Slot("opportunities", required=False, asked=False),
+    Slot("content_ideas", required=False, asked=False),
+]
+
+
+class SectionStatus(BaseModel):
+    """Completeness of one section (context, persona, stages, or one stage)."""
+
+    key: str
+    """`context`, `persona`, `stages` or `stage:N`."""
+    label: str
+    """Human label (the stage name for a stage)."""
+    filled: int
+    """Required slots filled."""
+    total: int
+    """Required slots in the section."""
+    missing: list[str]
+    """Gap keys of required slots still empty (skipped ones included)."""
+
+
+class Status(BaseModel):
+    """Completeness of a whole map."""
+
+    percent: int
+    """Required slots filled, as a percentage."""
+    filled: int
+    total: int
+    sections: list[SectionStatus]
+    next_gap: str | None
+    """The next gap to ask about in the method's order, or None when nothing is left to ask."""
+    complete: bool
+    """True when every required slot is filled."""
+
+    def line(self) -> str:
+        """One line for confirmations: `Map 42% complete (21/50). Next: stage:2:touchpoints`."""
+        nxt = f" Next: {self.next_gap}." if self.next_gap else " Nothing left to ask."
+        return f"Map {self.percent}% complete ({self.filled}/{self.total}).{nxt}"
+
+
+def _has(value: object) -> bool:
+    """A slot counts as filled with a non-empty string or at least one item that is a fact."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(not item.provenance.is_suggestion for item in value)
+    return True
+
+
+def filled(journey: JourneyMap, gap: str) -> bool:
+    """Whether one gap key is filled."""
+    parts = gap.split(":")
+    if parts[0] == "context":
+        return _has(getattr(journey.context, parts[1]))
+    if parts[0] == "persona":
+        return _has(getattr(journey.persona, parts[1]))
+    if parts[0] == "stages":
+        return bool(journey.stages)
+    if parts[0] == "stage":
+        index = int(parts[1]) - 1
+        if not 0 <= index < len(journey.stages):
+            return False
+        return _has(getattr(journey.stages[index], parts[2]))
+    raise ValueError(f"Unknown gap key: {gap}")
+
+
+def gap_order(journey: JourneyMap, include_optional: bool = True) -> list[tuple[str, Slot]]:
+    """Every asked slot as (gap key, slot) in the method's order."""
+    order: list[tuple[str, Slot]] = [(f"context:{s.field}", s) for s in CONTEXT_SLOTS]
+    order += [(f"persona:{s.field}", s) for s in PERSONA_SLOTS]
+    order.append(("stages", Slot("stages")))
+    for number, _stage in enumerate(journey.stages, 1):
+        order += [(f"stage:{number}:{s.field}", s) for s in STAGE_SLOTS]
+    return [(k, s) for k, s in order if s.asked and (include_optional or s.required)]
+
+
+def stage_gaps(stage_number: int) -> list[str]:
+    """The asked gap keys of one stage, in order."""
+    return [f"stage:{stage_number}:{s.field}" for s in STAGE_SLOTS if s.asked]
+
+
+def status(journey: JourneyMap) -> Status:
+    """Per-section status, the percentage and the next gap."""
+    sections: list[SectionStatus] = []
+
+    def section(key: str, label: str, gaps: list[str]) -> None:
+        missing = [g for g in gaps if not filled(journey, g)]
+        sections.append(
+            SectionStatus(
+                key=key,
+                label=label,
+                filled=len(gaps) - len(missing),
+                total=len(gaps),
+                missing=missing,
+            )
+        )
+
+    section("context", "Context", [f"context:{s.field}" for s in CONTEXT_SLOTS if s.required])
+    section("persona", "Persona", [f"persona:{s.field}" for s in PERSONA_SLOTS if s.required])
+    section("stages", "Stages", ["stages"])
+    for number, stage in enumerate(journey.stages, 1):
+        section(
+            f"stage:{number}",
+            stage.name,
+            [f"stage:{number}:{s.field}" for s in STAGE_SLOTS if s.required],
+        )
+    total = sum(s.total for s in sections)
+    done = sum(s.filled for s in sections)
+    # Until stages exist, count the five default stages' slots as the (unknown) remainder so
+    # the percentage does not jump to a misleading value early in the interview.
+    if not journey.stages:
+        total += 5 * sum(1 for s in STAGE_SLOTS if s.required)
+    percent = int(100 * done / total) if total else 0
+    return Status(
+        percent=percent,
+        filled=done,
+        total=total,
+        sections=sections,
+        next_gap=next_gap(journey),
+        complete=all(not s.missing for s in sections) and bool(journey.stages),
+    )
+
+
+def next_gap(journey: JourneyMap, after: str | None = None) -> str | None:
+    """The first asked gap that is neither filled nor skipped (optionally after a given gap)."""
+    order = [k for k, _ in gap_order(journey)]
+    if after in order:
+        order = order[order.index(after) + 1 :] + order[: order.index(after) + 1]
+    for key in order:
+        if not is_skipped(journey, key) and not filled(journey, key):
+            return key
+    return None
+
+
+def canonical(journey: JourneyMap, gap: str) -> str:
+    """The gap key as stored in `JourneyMap.skipped`: stage numbers replaced by stage ids, so a
+    skip survives reordering stages."""
+    parts = gap.split(":")
+    if parts[0] == "stage" and len(parts) == 3 and parts[1].isdigit():
+        index = int(parts[1]) - 1
+        if 0 <= index < len(journey.stages):
+            return f"stage:{journey.stages[index].id}:{parts[2]}"
+    return gap
+
+
+def is_skipped(journey: JourneyMap, gap: str) -> bool:
+    return canonical(journey, gap) in journey.skipped
+
+
+def stage_of(gap: str | None) -> int | None:
+    """The 1-based stage number of a `stage:N:field` gap."""
+    if gap and gap.startswith("stage:"):
+        return int(gap.split(":")[1])
+    return None
+
+
+def stage_label(stage: Stage, number: int) -> str:
+    return f"{number}. {stage.name}"

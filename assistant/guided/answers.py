@@ -1,0 +1,269 @@
+"""Writing one parsed answer to the map through the tools, and saying what was recorded."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from assistant import completeness, prompts
+from assistant.guided import parse
+
+if TYPE_CHECKING:
+    from assistant.session import Session
+
+SINGLE_CONTEXT = {"company", "product", "purpose", "destination"}
+SINGLE_PERSONA = {"name", "role", "tone"}
+
+
+class AnswerWriter:
+    """Collects confirmation sentences, tool results and errors for one answer."""
+
+    def __init__(self, session: Session, texts: dict[str, Any]) -> None:
+        self.session = session
+        self.t = texts
+        self.sentences: list[str] = []
+        self.results: list[str] = []
+        self.errors: list[str] = []
+        self.ok_count = 0
+        self.advanced = False
+        """True when the answer was handled without a change (e.g. a skip)."""
+
+    # entry points --------------------------------------------------------------------------
+    def write(self, gap: str, text: str) -> None:
+        parts = gap.split(":")
+        if parts[0] == "context":
+            self._context(parts[1], text)
+        elif parts[0] == "persona":
+            self._persona(parts[1], text)
+        elif parts[0] == "stages":
+            self._stages(text)
+        elif parts[0] == "stage":
+            self._stage(int(parts[1]), parts[2], text)
+
+    def write_label(self, target: str, text: str, gap: str | None) -> None:
+        """Apply a labelled segment: `context.company`, `persona.goals`, `stage.touchpoints`,
+        or `*.goals` (the stage's goals during the stage part, else the persona's)."""
+        section, field = target.split(".", 1)
+        number = completeness.stage_of(gap)
+        if section == "*":
+            section = "stage" if number else "persona"
+        if section == "stage":
+            if not self.session.map.stages:
+                what = self.t["stage_fields"].get(field, field)
+                self._error(prompts.fill(self.t["messages"]["stage_needed"], what=what))
+                return
+            self.write(f"stage:{number or 1}:{field}", text)
+        else:
+            self.write(f"{section}:{field}", text)
+
+    def skip(self, gap: str) -> None:
+        result = self.session.tools.call("skip_gap", {"gap": gap})
+        if result.ok:
+            self.advanced = True
+            self.sentences.append(
+                prompts.fill(self.t["messages"]["skipped"], what=self._label(gap))
+            )
+        else:
+            self._error(result.text)
+
+    def correction(self, answer: str) -> bool:
+        """Stage corrections typed as sentences: rename/add/remove stage."""
+        words = self.t["words"]
+        text = answer.strip().rstrip(".")
+        for kind in ("rename_stage", "add_stage", "remove_stage"):
+            match = re.match(words[kind], text, re.IGNORECASE)
+            if not match:
+                continue
+            groups = match.groupdict()
+            if kind == "rename_stage":
+                args: dict[str, Any] = {
+                    "stage": _unquote(groups["ref"]),
+                    "new_name": _unquote(groups["name"]),
+                }
+            elif kind == "add_stage":
+                args = {"name": _unquote(groups["name"])}
+                if groups.get("pos"):
+                    args["position"] = int(groups["pos"])
+            else:
+                args = {"stage": _unquote(groups["ref"])}
+            self._call(kind, args, lambda r: r.split(" Map ")[0])
+            return True
+        return False
+
+    # per section ---------------------------------------------------------------------------
+    def _context(self, field: str, text: str) -> None:
+        if field == "market":
+            market = self._market(text)
+            if market is None:
+                self._error(self.t["messages"]["market_unclear"])
+                return
+            value = market
+        else:
+            value, _ = parse.cut(" ".join(text.split()))
+        self._call(
+            "set_context",
+            {field: value},
+            lambda _: self._value_sentence(
+                self.t["context_fields"][field], value.upper() if field == "market" else value
+            ),
+        )
+
+    def _market(self, text: str) -> str | None:
+        words = set(re.findall(r"[\w/]+", text.casefold()))
+        b2b = any(parse.normalise(w) in words for w in self.t["words"]["b2b"])
+        b2c = any(parse.normalise(w) in words for w in self.t["words"]["b2c"])
+        if b2b == b2c:
+            return None
+        return "b2b" if b2b else "b2c"
+
+    def _persona(self, field: str, text: str) -> None:
+        label = self.t["persona_fields"][field]
+        if field in SINGLE_PERSONA:
+            value, _ = parse.cut(" ".join(text.split()))
+            self._call("set_persona", {field: value}, lambda _: self._value_sentence(label, value))
+            return
+        items = self._items(parse.split_list(text))
+        self._add_in_batches(
+            "add_persona_items",
+            {"field": field},
+            items,
+            lambda chunk: self._list_sentence(label, chunk),
+        )
+
+    def _stages(self, text: str) -> None:
+        if parse.is_word(text, self.t["words"]["accept"]):
+            names = list(self.t["default_stages"])
+        else:
+            names = [n[:200] for n in parse.split_list(text)][:15]
+        self._call(
+            "set_stages",
+            {"names": names},
+            lambda _: prompts.fill(self.t["messages"]["stages_set"], stages=" -> ".join(names)),
+        )
+
+    def _stage(self, number: int, field: str, text: str) -> None:
+        journey = self.session.map
+        if number > len(journey.stages):
+            self._error(f"Stage {number} does not exist.")
+            return
+        stage = journey.stages[number - 1].name
+        label = f"{self.t['stage_fields'][field]} ({stage})"
+        words = self.t["words"]
+        if field == "questions":
+            raw = parse.split_questions(text)
+        else:
+            # An if/then sentence holds commas of its own: split decision points on lines/';' only.
+            raw = parse.split_list(text, commas=field != "decision_points")
+        raw = self._items(raw)
+        if field == "decision_points":
+            for entry in raw:
+                cond, action, risk = parse.decision(
+                    entry, words["if"], words["then"], words["risk_high"], words["risk_low"]
+                )
+                self._call(
+                    "add_decision_point",
+                    {
+                        "stage": str(number),
+                        "condition": cond,
+                        "likely_action": action,
+                        "competitor_risk": risk,
+                    },
+                    lambda _, c=cond, a=action: self._list_sentence(label, [f"{c} -> {a}"]),
+                )
+            return
+        items: list[dict[str, Any]] = []
+        shown: list[str] = []
+        for entry in raw:
+            item: dict[str, Any] = {"text": entry}
+            if field == "touchpoints":
+                item["text"], dept = parse.bracket_detail(entry)
+                if dept:
+                    item["department"] = dept
+            elif field == "emotions":
+                score, _ = parse.emotion_score(entry, self.t["emotions"], self.t["negations"])
+                item = {"text": parse.strip_score(entry), "score": score}
+            elif field == "pain_points":
+                item["text"], sev = parse.severity(
+                    entry, words["severity_high"], words["severity_low"]
+                )
+                if sev:
+                    item["severity"] = sev
+            elif field == "milestones":
+                item["text"], trigger = parse.milestone(entry)
+                if trigger:
+                    item["trigger"] = trigger
+            items.append(item)
+            shown.append(_show(item, field))
+        self._add_in_batches(
+            "add_stage_items",
+            {"stage": str(number), "field": field},
+            items,
+            lambda chunk: self._list_sentence(label, [_show(i, field) for i in chunk]),
+        )
+
+    # plumbing ------------------------------------------------------------------------------
+    def _items(self, items: list[str]) -> list[str]:
+        out = []
+        for item in items:
+            text, was_cut = parse.cut(item)
+            if was_cut:
+                self.sentences.append(self.t["messages"]["item_cut"])
+            out.append(text)
+        return out
+
+    def _add_in_batches(self, tool: str, base: dict[str, Any], items: list[Any], say: Any) -> None:
+        for start in range(0, len(items), 50):
+            chunk = items[start : start + 50]
+            self._call(tool, {**base, "items": chunk}, lambda _, c=chunk: say(c))
+
+    def _call(self, tool: str, args: dict[str, Any], sentence: Any) -> None:
+        result = self.session.tools.call(tool, args)
+        self.results.append(result.text)
+        if result.ok:
+            self.ok_count += 1
+            self.sentences.append(sentence(result.text))
+        else:
+            self._error(result.text)
+
+    def _error(self, text: str) -> None:
+        self.errors.append(text)
+        clean = text.removeprefix("Error: ").replace(" The map is unchanged.", "")
+        self.sentences.append(prompts.fill(self.t["messages"]["error"], error=clean))
+
+    def _label(self, gap: str) -> str:
+        parts = gap.split(":")
+        if parts[0] == "context":
+            return self.t["context_fields"][parts[1]]
+        if parts[0] == "persona":
+            return self.t["persona_fields"][parts[1]]
+        if parts[0] == "stage":
+            return self.t["stage_fields"][parts[2]]
+        return gap
+
+    def _value_sentence(self, what: str, value: str) -> str:
+        shown = value if len(value) <= 120 else value[:117] + "..."
+        return prompts.fill(self.t["messages"]["recorded_value"], what=what, value=shown)
+
+    def _list_sentence(self, what: str, items: list[Any]) -> str:
+        texts = [i if isinstance(i, str) else str(i) for i in items]
+        shown = [x if len(x) <= 80 else x[:77] + "..." for x in texts[:6]]
+        more = prompts.fill(self.t["messages"]["more_items"], n=len(texts) - 6)
+        listing = ", ".join(shown) + (f", {more}" if len(texts) > 6 else "")
+        return prompts.fill(self.t["messages"]["recorded"], what=what, items=listing)
+
+
+def _show(item: dict[str, Any], field: str) -> str:
+    text = str(item["text"])
+    if field == "touchpoints" and item.get("department"):
+        return f"{text} ({item['department']})"
+    if field == "emotions":
+        return f"{text} ({item['score']:+d})"
+    if field == "pain_points" and item.get("severity"):
+        return f"{text} (severity {item['severity']})"
+    if field == "milestones" and item.get("trigger"):
+        return f"{text} -> {item['trigger']}"
+    return text
+
+
+def _unquote(text: str) -> str:
+    return text.strip().strip("'\"“”‘’«»").strip()

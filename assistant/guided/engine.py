@@ -1,0 +1,191 @@
+"""The guided engine: a deterministic interviewer that asks one question at a time for the
+next gap, parses the answer, writes it through the map tools and confirms what it recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from assistant import completeness, prompts
+from assistant.guided import parse
+from assistant.guided.answers import AnswerWriter
+
+if TYPE_CHECKING:
+    from assistant.session import Reply, Session
+
+Tipper = Callable[["Session", str], tuple[str, str] | None]
+"""Given a gap key, a short tip and its citation id (from the knowledge base), or None."""
+Explainer = Callable[["Session", str], tuple[str, list[str]] | None]
+"""Given a topic ('touchpoint'), an explanation with citation ids, or None."""
+
+
+class GuidedEngine:
+    """Asks for the next gap in the method's order; no model, no network."""
+
+    def __init__(self, tipper: Tipper | None = None, explainer: Explainer | None = None) -> None:
+        self.asked: str | None = None
+        self.history: list[str] = []
+        self.tipper = tipper
+        self.explainer = explainer
+
+    # the Engine protocol -------------------------------------------------------------------
+    def opening(self, session: Session) -> Reply:
+        t = prompts.guided(session.language)
+        journey = session.map
+        started = bool(journey.context.company or journey.stages or journey.persona.name)
+        status = completeness.status(journey)
+        intro = (
+            prompts.fill(t["messages"]["resumed"], map=journey.name, status=status.line())
+            if started
+            else t["messages"]["greeting"]
+        )
+        return self._finish(session, [intro], [], [])
+
+    def respond(self, session: Session, text: str) -> Reply:
+        t = prompts.guided(session.language)
+        words, msg = t["words"], t["messages"]
+        notes: list[str] = []
+        raw = text or ""
+        if len(raw) > session.settings.max_answer_chars:
+            raw = raw[: session.settings.max_answer_chars]
+            notes.append(prompts.fill(msg["truncated"], chars=f"{len(raw):,}"))
+        answer = raw.strip()
+        gap = self.asked or completeness.next_gap(session.map)
+        if not answer:
+            return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
+        if parse.is_word(answer, words["help"]):
+            return self._finish(session, [msg["help"]], [], [], ask_again=True)
+        if parse.is_word(answer, words["why"]):
+            return self._finish(session, [self._why(session, gap)], [], [], ask_again=True)
+        if parse.is_word(answer, words["done"]):
+            status = completeness.status(session.map)
+            return self._reply(
+                prompts.fill(msg["done"], map=session.map.name, percent=status.percent),
+                gap,
+                session,
+                done=True,
+            )
+        if parse.is_word(answer, words["show"]):
+            return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
+        if parse.is_word(answer, words["undo"]):
+            result = session.tools.call("undo_last_change")
+            note = result.text if result.ok else msg["nothing_to_undo"]
+            self.asked = None
+            return self._finish(session, [note.split(" Map ")[0]], [result.text], [])
+        if parse.is_word(answer, words["back"]):
+            if not self.history or len(self.history) < 2:
+                return self._finish(session, [msg["nothing_back"]], [], [], ask_again=True)
+            self.history.pop()
+            self.asked = self.history.pop()
+            return self._finish(session, [msg["going_back"]], [], [], ask_again=True)
+        explained = self._what_is(session, answer, words)
+        if explained is not None:
+            return explained
+        writer = AnswerWriter(session, t)
+        if gap and (
+            parse.is_word(answer, words["skip"]) or parse.is_word(answer, words["dont_know"])
+        ):
+            writer.skip(gap)
+        elif not writer.correction(answer):
+            intro, labelled = parse.find_labels(answer, t["labels"])
+            if labelled:
+                if intro and gap:
+                    writer.write(gap, intro)
+                for segment in labelled:
+                    writer.write_label(segment.target, segment.text, gap)
+            elif gap:
+                writer.write(gap, answer)
+            else:
+                notes.append(msg["help"])
+        self.asked = None if writer.ok_count or writer.advanced else gap
+        return self._finish(session, notes + writer.sentences, writer.results, writer.errors)
+
+    def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
+        reply = self.respond(session, text)
+        yield reply.text
+        yield reply
+
+    # helpers -------------------------------------------------------------------------------
+    def _finish(
+        self,
+        session: Session,
+        lines: list[str],
+        results: list[str],
+        errors: list[str],
+        ask_again: bool = False,
+    ) -> Reply:
+        journey = session.map
+        gap = self.asked if ask_again and self.asked else completeness.next_gap(journey)
+        if not ask_again or not self.asked:
+            self.asked = gap
+        if gap and (not self.history or self.history[-1] != gap):
+            self.history.append(gap)
+        parts = [line for line in lines if line]
+        citations: list[str] = []
+        if gap:
+            parts.append(self.question(session, gap))
+            tip = self.tipper(session, gap) if self.tipper else None
+            if tip:
+                t = prompts.guided(session.language)
+                parts.append(prompts.fill(t["messages"]["tip"], tip=tip[0], cite=tip[1]))
+                citations.append(tip[1])
+        else:
+            t = prompts.guided(session.language)
+            parts.append(prompts.fill(t["messages"]["complete"], map=journey.name))
+        reply = self._reply("\n\n".join(parts), gap, session)
+        reply.recorded, reply.errors, reply.citations = results, errors, citations
+        return reply
+
+    def _reply(self, text: str, gap: str | None, session: Session, done: bool = False) -> Reply:
+        from assistant.session import Reply
+
+        return Reply(text=text, gap=gap, status=completeness.status(session.map), done=done)
+
+    def question(self, session: Session, gap: str) -> str:
+        """The question for a gap, with one sentence on why it matters."""
+        t = prompts.guided(session.language)
+        entry = t["questions"][_question_key(gap)]
+        values = _placeholders(session, gap, t)
+        return f"{prompts.fill(entry['ask'], **values)}\n({prompts.fill(entry['why'], **values)})"
+
+    def _why(self, session: Session, gap: str | None) -> str:
+        t = prompts.guided(session.language)
+        if not gap:
+            return t["messages"]["help"]
+        why = t["questions"][_question_key(gap)]["why"]
+        return prompts.fill(t["messages"]["why"], why=why)
+
+    def _what_is(self, session: Session, answer: str, words: dict[str, Any]) -> Reply | None:
+        match = re.match(words["what_is"], answer.strip(), re.IGNORECASE)
+        if not match or len(answer) > 120 or self.explainer is None:
+            return None
+        found = self.explainer(session, match.group("topic"))
+        if found is None:
+            return None
+        reply = self._finish(session, [found[0]], [], [], ask_again=True)
+        reply.citations = found[1] + reply.citations
+        return reply
+
+
+def _question_key(gap: str) -> str:
+    parts = gap.split(":")
+    if parts[0] in {"context", "persona"}:
+        return f"{parts[0]}.{parts[1]}"
+    if parts[0] == "stage":
+        return f"stage.{parts[2]}"
+    return gap
+
+
+def _placeholders(session: Session, gap: str, t: dict[str, Any]) -> dict[str, str]:
+    journey = session.map
+    values = {
+        "persona": journey.persona.name or t["messages"]["customer"],
+        "company": journey.context.company or "",
+        "product": journey.context.product or "",
+        "defaults": ", ".join(t["default_stages"]),
+    }
+    number = completeness.stage_of(gap)
+    if number and number <= len(journey.stages):
+        values.update(stage=journey.stages[number - 1].name, n=str(number))
+    return values

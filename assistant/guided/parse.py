@@ -1,0 +1,201 @@
+"""Turning free-text answers into items: lists, labels, commands, emotion scores.
+
+Hand-written because no library parses this small, multilingual interview grammar; kept
+deliberately forgiving: when in doubt, the user's wording is kept as one item.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+BULLET = re.compile(r"^\s*(?:[-*•·‣◦]|\d{1,2}[.)])\s+")
+MAX_ITEM = 2000
+
+
+def normalise(text: str) -> str:
+    """Lower-case, trimmed, without trailing punctuation: for matching command words."""
+    clean = unicodedata.normalize("NFKC", text).strip().casefold()
+    clean = clean.replace("\u2019", "'")
+    return re.sub(r"[\s.!]+$", "", clean).strip()
+
+
+def is_word(text: str, words: list[str]) -> bool:
+    return normalise(text) in {normalise(w) for w in words}
+
+
+def split_list(text: str, commas: bool = True) -> list[str]:
+    """Split a list answer on new lines, bullets, semicolons and (optionally) commas."""
+    parts: list[str] = []
+    for line in re.split(r"[\r\n]+|;", text):
+        line = BULLET.sub("", line).strip()
+        if not line:
+            continue
+        pieces = _split_commas(line) if commas else [line]
+        parts.extend(p.strip(" \t-–—•*") for p in pieces)
+    seen: set[str] = set()
+    unique = []
+    for part in parts:
+        if part and part.casefold() not in seen:
+            seen.add(part.casefold())
+            unique.append(part)
+    return unique
+
+
+def _split_commas(line: str) -> list[str]:
+    """Split on commas outside brackets, so 'webinar (Sales, Marketing)' stays one item."""
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in line:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        if ch == "," and depth == 0:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current))
+    return out
+
+
+def split_questions(text: str) -> list[str]:
+    """Questions may contain commas; split on '?', new lines, semicolons and bullets instead."""
+    items = []
+    for part in split_list(text, commas=False):
+        pieces = [p.strip() for p in re.split(r"(?<=\?)\s+", part) if p.strip()]
+        items.extend(pieces)
+    if len(items) == 1 and "?" not in items[0] and "," in items[0]:
+        return split_list(text)
+    return items
+
+
+def cut(text: str) -> tuple[str, bool]:
+    if len(text) <= MAX_ITEM:
+        return text, False
+    return text[: MAX_ITEM - 1].rstrip() + "…", True
+
+
+@dataclass
+class Labelled:
+    """A labelled segment, e.g. 'pains: price unclear'."""
+
+    target: str
+    """A field key such as `stage.pain_points`, `persona.goals` or `*.goals`."""
+    text: str
+
+
+def find_labels(text: str, labels: dict[str, str]) -> tuple[str, list[Labelled]]:
+    """Split 'intro. touchpoints: ads, webinar; pains: price' into the unlabelled intro and
+    labelled segments. A label only counts at the start of the text, a line or after ';'/'.'."""
+    names = sorted(labels, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?:^|(?<=[\n;.]))\s*(" + "|".join(re.escape(n) for n in names) + r")\s*:", re.IGNORECASE
+    )
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return text, []
+    intro = text[: matches[0].start()].strip(" ;\n")
+    found = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        body = text[match.end() : end].strip(" ;\n")
+        if body:
+            found.append(Labelled(labels[match.group(1).casefold()], body))
+    return intro, found
+
+
+def emotion_score(
+    text: str, lexicon: dict[Any, list[str]], negations: list[str]
+) -> tuple[int, bool]:
+    """Score an emotion -2..+2: an explicit number wins, then the lexicon; (score, matched)."""
+    explicit = re.search(r"(?<![\w-])([+-−–]?[0-2])\s*\)?\s*$|\(([+-−–]?[0-2])\)", text)
+    if explicit:
+        raw = (explicit.group(1) or explicit.group(2)).replace("−", "-").replace("–", "-")
+        return int(raw), True
+    words = re.findall(r"[\w']+", text.casefold())
+    negated = any(w in {n.casefold() for n in negations} for w in words)
+    best: int | None = None
+    for score_key, stems in lexicon.items():
+        score = int(score_key)
+        if any(w.startswith(stem.casefold()) for w in words for stem in stems):
+            best = score if best is None or abs(score) > abs(best) else best
+    if best is None:
+        return 0, False
+    return (-best if negated else best), True
+
+
+def strip_score(text: str) -> str:
+    """The emotion's wording without a trailing explicit score like '(-1)' or ' +2'."""
+    return re.sub(r"\s*\(?\s*[+-−–]?[0-2]\s*\)?\s*$", "", text).strip() or text
+
+
+def bracket_detail(text: str) -> tuple[str, str | None]:
+    """'webinar (Marketing)' -> ('webinar', 'Marketing'); also 'webinar - Marketing' and '@'."""
+    match = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", text)
+    if match and match.group(1).strip():
+        return match.group(1).strip(), match.group(2).strip()
+    match = re.match(r"^(.*?)\s+(?:@|–|—|-)\s+(.+)$", text)
+    if match:
+        return match.group(1).strip(), match.group(2).strip()
+    return text, None
+
+
+def severity(text: str, high: list[str], low: list[str]) -> tuple[str, int | None]:
+    """'price unclear (high)' -> ('price unclear', 3)."""
+    body, detail = bracket_detail(text)
+    if detail is not None:
+        if is_word(detail, high):
+            return body, 3
+        if is_word(detail, low):
+            return body, 1
+        if detail.strip() in {"1", "2", "3"}:
+            return body, int(detail)
+        if normalise(detail) in {"medium", "średni", "średnie", "media", "medio"}:
+            return body, 2
+    if text.endswith("!!!"):
+        return text.rstrip("! "), 3
+    return text, None
+
+
+def milestone(text: str) -> tuple[str, str | None]:
+    """'demo booked -> sales calls within a day' -> (milestone, trigger)."""
+    parts = re.split(r"\s*(?:->|→|=>)\s*", text, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    return text, None
+
+
+def decision(
+    text: str, if_words: list[str], then_words: list[str], risk_high: list[str], risk_low: list[str]
+) -> tuple[str, str, str]:
+    """'If the trial is slow, then they try a competitor (high)' -> condition, action, risk."""
+    risk = "medium"
+    body, detail = bracket_detail(text)
+    if detail is not None and (
+        is_word(detail, risk_high) or is_word(detail, risk_low) or "risk" in detail.casefold()
+    ):
+        risk = (
+            "high"
+            if any(w in detail.casefold() for w in risk_high)
+            else ("low" if any(w in detail.casefold() for w in risk_low) else "medium")
+        )
+        text = body
+    ifs = "|".join(re.escape(w) for w in if_words)
+    thens = "|".join(re.escape(w) for w in then_words)
+    match = re.match(
+        rf"^\s*(?:{ifs})\s+(.+?)(?:,?\s+(?:{thens})\s+|,\s*|\s*->\s*)(.+)$", text, re.IGNORECASE
+    )
+    if not match:
+        match = re.match(r"^(.+?)\s*(?:->|→|=>)\s*(.+)$", text)
+    if match:
+        condition, action = match.group(1).strip(), match.group(2).strip()
+    else:
+        condition, action = text.strip(), "not stated yet"
+    if "competitor" in action.casefold() and risk == "medium":
+        risk = "high"
+    return condition, action, risk

@@ -1,0 +1,193 @@
+"""Text renderings of a map: Markdown, CSV and a Mermaid `journey` diagram.
+
+Reached through `JourneyMap.to_markdown()`, `.to_csv()` and `.to_mermaid()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import TYPE_CHECKING
+
+from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS, ContentIdea, DecisionPoint, Item
+
+if TYPE_CHECKING:
+    from assistant.schema import JourneyMap
+
+FIELD_TITLES = {
+    "goals": "Goals",
+    "actions": "Actions",
+    "touchpoints": "Touchpoints",
+    "questions": "Questions",
+    "thoughts": "Thoughts",
+    "emotions": "Emotions",
+    "pain_points": "Pain points",
+    "relief": "Moments of relief",
+    "milestones": "Milestones / triggers",
+    "decision_points": "Decision points",
+    "opportunities": "Opportunities",
+    "content_ideas": "Content ideas",
+}
+
+
+def item_label(item: Item) -> str:
+    """An item as one line of text, with its details (department, score, severity...)."""
+    text = item.text
+    extra = []
+    for key in ("department", "trigger"):
+        value = getattr(item, key, None)
+        if value:
+            extra.append(str(value))
+    if hasattr(item, "score"):
+        extra.append(f"{item.score:+d}")  # type: ignore[attr-defined]
+    if hasattr(item, "severity"):
+        extra.append(f"severity {item.severity}")  # type: ignore[attr-defined]
+    if isinstance(item, DecisionPoint):
+        extra.append(f"competitor risk {item.competitor_risk}")
+    if isinstance(item, ContentIdea):
+        extra.append(f"{item.format}, {item.status}")
+    if item.provenance.is_suggestion:
+        extra.append(f"suggested by {item.provenance.source.value}")
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
+def map_to_markdown(m: JourneyMap) -> str:
+    c, p = m.context, m.persona
+    lines = [f"# Customer journey map: {m.name}", ""]
+    lines += ["## Context", ""]
+    for label, value in (
+        ("Company", c.company),
+        ("Product", c.product),
+        ("Market", c.market.upper() if c.market else None),
+        ("Purpose", c.purpose),
+        ("Destination", c.destination),
+    ):
+        lines.append(f"- **{label}:** {value or '—'}")
+    lines += [
+        "",
+        f"## Persona: {p.name or '—'}",
+        "",
+        f"- **Role:** {p.role or '—'}",
+        f"- **Tone:** {p.tone or '—'}",
+    ]
+    for field in PERSONA_LIST_FIELDS:
+        items = getattr(p, field)
+        if items:
+            lines.append(
+                f"- **{field.replace('_', ' ').capitalize()}:** "
+                + "; ".join(item_label(i) for i in items)
+            )
+    for number, stage in enumerate(m.stages, 1):
+        score = stage.emotion_score()
+        mood = f" (emotion {score:+.1f})" if score is not None else ""
+        lines += [
+            "",
+            f"## Stage {number}: {stage.name}{mood}",
+            "",
+            "| Field | Items |",
+            "| --- | --- |",
+        ]
+        for field in STAGE_FIELDS:
+            items = getattr(stage, field)
+            cell = "<br>".join(_cell(item_label(i)) for i in items) if items else "—"
+            lines.append(f"| {FIELD_TITLES[field]} | {cell} |")
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = [
+    "stage_number",
+    "stage",
+    "field",
+    "item_id",
+    "text",
+    "score",
+    "severity",
+    "department",
+    "detail",
+    "source",
+    "accepted",
+    "added_at",
+]
+
+
+def map_to_csv(m: JourneyMap) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for key in ("company", "product", "market", "purpose", "destination"):
+        value = getattr(m.context, key)
+        if value:
+            writer.writerow(["", "", f"context.{key}", "", value, "", "", "", "", "user", "", ""])
+    for key in ("name", "role", "tone"):
+        value = getattr(m.persona, key)
+        if value:
+            writer.writerow(["", "", f"persona.{key}", "", value, "", "", "", "", "user", "", ""])
+    for field in PERSONA_LIST_FIELDS:
+        for item in getattr(m.persona, field):
+            writer.writerow(_row("", "", f"persona.{field}", item))
+    for number, stage in enumerate(m.stages, 1):
+        for field in STAGE_FIELDS:
+            for item in getattr(stage, field):
+                writer.writerow(_row(str(number), stage.name, field, item))
+    return out.getvalue()
+
+
+def _row(number: str, stage: str, field: str, item: Item) -> list[str]:
+    detail = ""
+    if isinstance(item, DecisionPoint):
+        detail = f"if {item.condition} then {item.likely_action}; risk {item.competitor_risk}"
+    elif isinstance(item, ContentIdea):
+        detail = f"{item.format}; {item.status}; pain {item.pain_point_id or ''}"
+    elif getattr(item, "trigger", None):
+        detail = str(item.trigger)  # type: ignore[attr-defined]
+    prov = item.provenance
+    return [
+        number,
+        stage,
+        field,
+        item.id,
+        item.text,
+        str(getattr(item, "score", "")),
+        str(getattr(item, "severity", "")),
+        getattr(item, "department", None) or "",
+        detail,
+        prov.source.value,
+        "" if prov.accepted is None else str(prov.accepted).lower(),
+        prov.added_at.isoformat(),
+    ]
+
+
+_MERMAID_CODES = {"#": "#35;", ":": "#58;", ";": "#59;"}
+_MERMAID_SPECIAL = re.compile("[#:;]")
+
+
+def mermaid_escape(text: str) -> str:
+    """Mermaid's journey grammar breaks on ':' ';' and '#': write them as entity codes, in one
+    pass so the codes' own '#' and ';' are not escaped again."""
+    clean = " ".join(text.split())
+    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group(0)], clean)
+
+
+def mermaid_score(stage_score: float | None) -> int:
+    """-2..+2 to Mermaid's 1..5 (no emotion recorded counts as neutral, 3)."""
+    if stage_score is None:
+        return 3
+    return max(1, min(5, round(stage_score) + 3))
+
+
+def map_to_mermaid(m: JourneyMap) -> str:
+    actor = mermaid_escape(m.persona.name or "Customer")
+    title = mermaid_escape(f"{m.context.company or m.name}: {m.persona.name or 'customer'} journey")
+    lines = ["journey", f"    title {title}"]
+    for stage in m.stages:
+        lines.append(f"    section {mermaid_escape(stage.name)}")
+        score = mermaid_score(stage.emotion_score())
+        tasks = [i.text for i in stage.actions] + [i.text for i in stage.touchpoints]
+        for task in tasks or [stage.name]:
+            lines.append(f"      {mermaid_escape(task)}: {score}: {actor}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,159 @@
+"""The small Python API every front end uses: open a session on a map, send answers.
+
+session = open_session(map="acme", home="journey-data")
+reply = session.send("Acme Analytics")
+reply.text, reply.gap, reply.status.percent, session.map
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from assistant.completeness import Status, status
+from assistant.schema import JourneyMap
+from assistant.settings import Settings, get_settings
+from assistant.store import Store
+from tools import ToolBox, ToolContext
+
+
+@dataclass
+class Reply:
+    """What the assistant answered to one message."""
+
+    text: str
+    """The reply to show."""
+    gap: str | None
+    """Machine-readable key of what the next question asks for, e.g. `stage:2:touchpoints`."""
+    status: Status
+    """Completeness after this turn."""
+    done: bool = False
+    """True when the user ended the interview."""
+    recorded: list[str] = field(default_factory=list)
+    """Confirmations of the changes made this turn (tool results)."""
+    citations: list[str] = field(default_factory=list)
+    """Citation ids of knowledge cards or research used in the reply."""
+    errors: list[str] = field(default_factory=list)
+    """Problems met this turn (invalid arguments, model failures...), already explained in text."""
+
+
+class Engine(Protocol):
+    def opening(self, session: Session) -> Reply: ...
+
+    def respond(self, session: Session, text: str) -> Reply: ...
+
+    def stream(self, session: Session, text: str) -> Iterator[str | Reply]: ...
+
+
+class Session:
+    """One conversation about one map. Every change goes through `self.tools`."""
+
+    def __init__(
+        self, store: Store, journey: JourneyMap, settings: Settings, language: str | None = None
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.map_id = journey.id
+        self.language = language or journey.language
+        """Interview language: the `--lang` given when opening, else the map's own."""
+        self.context = ToolContext(store, journey.id, settings)
+        self.tools = ToolBox(self.context, extra=_knowledge_tools(self.context))
+        self.engine = make_engine(settings)
+
+    @property
+    def map(self) -> JourneyMap:
+        """The map as persisted now."""
+        return self.store.load(self.map_id)
+
+    @property
+    def status(self) -> Status:
+        return status(self.map)
+
+    def start(self) -> Reply:
+        """The opening message: a greeting and the first question, or a resume summary."""
+        reply = self.engine.opening(self)
+        self.store.add_message(self.map_id, "assistant", reply.text, {"gap": reply.gap})
+        return reply
+
+    def send(self, text: str) -> Reply:
+        """Answer one user message; every accepted change is on disk when this returns."""
+        self.store.add_message(self.map_id, "user", text[:100_000])
+        reply = self.engine.respond(self, text)
+        self.store.add_message(self.map_id, "assistant", reply.text, {"gap": reply.gap})
+        return reply
+
+    def stream(self, text: str) -> Iterator[str | Reply]:
+        """Like `send`, yielding text pieces as they come, then the final `Reply`."""
+        self.store.add_message(self.map_id, "user", text[:100_000])
+        final: Reply | None = None
+        for piece in self.engine.stream(self, text):
+            if isinstance(piece, Reply):
+                final = piece
+            yield piece
+        if final is not None:
+            self.store.add_message(self.map_id, "assistant", final.text, {"gap": final.gap})
+
+    def history(self, limit: int = 200) -> list[dict]:
+        """The stored chat transcript of this map."""
+        return self.store.messages(self.map_id, limit)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """`guided` -> the offline interviewer; `provider:model` -> the LLM agent."""
+    if settings.model.strip().casefold() == "guided":
+        from assistant.guided import GuidedEngine
+
+        return GuidedEngine()
+    from assistant.agent import AgentEngine  # type: ignore[import-not-found]
+
+    engine: Engine = AgentEngine(settings)
+    return engine
+
+
+def _knowledge_tools(ctx: ToolContext) -> list:
+    try:
+        from tools.knowledge_tools import make_knowledge_tools  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    return list(make_knowledge_tools(ctx))
+
+
+def open_session(
+    map: str | None = None,
+    home: str | Path | None = None,
+    *,
+    new: bool = False,
+    lang: str | None = None,
+    model: str | None = None,
+    settings: Settings | None = None,
+) -> Session:
+    """Open (or create) a map and a session on it.
+
+    `map` names the map (a new name creates it; `new=True` refuses an existing one); `home`,
+    `lang` and `model` override the settings. Without a name, the most recent map is resumed,
+    or a map called `my-journey` is created.
+    """
+    settings = settings or get_settings()
+    overrides = {"home": Path(home) if home else None, "language": lang, "model": model}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    store = Store(settings.db_path)
+    if map is None:
+        existing = store.list_maps()
+        if existing and not new:
+            return Session(store, existing[0], settings, lang)
+        map = _free_name(store, "my-journey")
+    if store.exists(map):
+        if new:
+            raise ValueError(f"A map named '{map}' already exists; drop --new to resume it.")
+        return Session(store, store.load(map), settings, lang)
+    return Session(store, store.create(map, settings.language), settings)
+
+
+def _free_name(store: Store, base: str) -> str:
+    name, n = base, 1
+    while store.exists(name):
+        n += 1
+        name = f"{base}-{n}"
+    return name

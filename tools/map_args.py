@@ -1,0 +1,239 @@
+"""Argument models of the map tools. Their docstrings are what the model reads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from assistant.schema import ContentFormat, PersonaListField
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+SourceName = Literal["user", "assistant", "document", "knowledge"]
+ItemField = Literal[
+    "goals",
+    "actions",
+    "touchpoints",
+    "questions",
+    "thoughts",
+    "emotions",
+    "pain_points",
+    "relief",
+    "milestones",
+    "opportunities",
+]
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
+
+
+class SetContext(Args):
+    """Set what the map is about. Give only the fields you know; others stay as they are."""
+
+    company: str | None = None
+    """The company making the map."""
+    product: str | None = None
+    """The product or service the journey leads to."""
+    market: Literal["b2b", "b2c"] | None = None
+    """b2b if the customer is a business, b2c for consumers."""
+    purpose: str | None = None
+    """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
+    destination: str | None = None
+    """The 'X': what the customer should end up doing."""
+
+    @model_validator(mode="after")
+    def _some(self) -> SetContext:
+        if not any(v for v in self.model_dump().values()):
+            raise ValueError("give at least one of company, product, market, purpose, destination")
+        return self
+
+
+class SetPersona(Args):
+    """Set the persona's single-value fields (one customer type per map)."""
+
+    name: str | None = None
+    """A name for the persona, e.g. 'Irene the IT manager'."""
+    role: str | None = None
+    """Role or segment, e.g. 'IT decision maker at a mid-size company'."""
+    tone: str | None = None
+    """How the persona likes to be spoken to."""
+
+    @model_validator(mode="after")
+    def _some(self) -> SetPersona:
+        if not any(v for v in self.model_dump().values()):
+            raise ValueError("give at least one of name, role, tone")
+        return self
+
+
+class Provenanced(Args):
+    source: SourceName = "user"
+    """'user' for what the user said; 'assistant' for your own proposals (kept as
+    suggestions until the user accepts them); 'document' or 'knowledge' for items drawn from
+    research or knowledge cards."""
+    evidence: list[str] = Field(default_factory=list)
+    """Citation ids supporting the items (e.g. 'card:touchpoints', 'doc:ab12:3')."""
+
+
+class AddPersonaItems(Provenanced):
+    """Add items to one of the persona's lists."""
+
+    field: PersonaListField
+    """quantitative, qualitative, goals, challenges, channels or evidence_sources."""
+    items: list[Text] = Field(min_length=1, max_length=50)
+    """The items, each in the user's own wording."""
+
+
+class ItemInput(Args):
+    """One item for a stage field."""
+
+    text: Text
+    """The item in the user's own wording (for touchpoints: the channel)."""
+    department: str | None = None
+    """Touchpoints only: the owning department."""
+    score: int | None = Field(default=None, ge=-2, le=2)
+    """Emotions only (required there): -2 very negative .. +2 very positive."""
+    severity: int | None = Field(default=None, ge=1, le=3)
+    """Pain points only: 1 low, 2 medium (default), 3 high."""
+    trigger: str | None = None
+    """Milestones only: what the company does to move the customer on."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class AddStageItems(Provenanced):
+    """Add items to one field of one stage."""
+
+    stage: str
+    """The stage: its number (1 = first), id or name."""
+    field: ItemField
+    """Which field of the stage."""
+    items: list[ItemInput] = Field(min_length=1, max_length=50)
+    """The items to add."""
+
+
+class SetStages(Args):
+    """Set the list of stages in order (e.g. to accept the default five or replace them).
+    Stages whose names are kept keep their content."""
+
+    names: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    ] = Field(min_length=1, max_length=15)  # noqa: E501
+    """Stage names in order, from the customer's point of view."""
+    source: SourceName = "user"
+    """Who proposes these stages."""
+
+
+class AddStage(Args):
+    """Add a stage."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    """Stage name from the customer's point of view."""
+    position: int | None = Field(default=None, ge=1)
+    """1-based position; at the end when omitted."""
+
+
+class RenameStage(Args):
+    """Rename a stage."""
+
+    stage: str
+    """The stage: number, id or current name."""
+    new_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    """The new name."""
+
+
+class ReorderStages(Args):
+    """Put the stages in a new order."""
+
+    order: list[str] = Field(min_length=1)
+    """Every stage (number, id or name) in the new order."""
+
+
+class StageRef(Args):
+    """Refer to one stage."""
+
+    stage: str
+    """The stage: number, id or name."""
+
+
+class UpdateItem(Args):
+    """Change an item; give only what changes."""
+
+    item_id: str
+    """The item's id."""
+    text: Text | None = None
+    """New wording."""
+    department: str | None = None
+    """Touchpoints: owning department."""
+    score: int | None = Field(default=None, ge=-2, le=2)
+    """Emotions: new score."""
+    severity: int | None = Field(default=None, ge=1, le=3)
+    """Pain points: new severity."""
+    trigger: str | None = None
+    """Milestones: new trigger."""
+
+
+class ItemIds(Args):
+    """Refer to one or more items."""
+
+    item_ids: list[str] = Field(min_length=1)
+    """The items' ids."""
+
+
+class AddDecisionPoint(Provenanced):
+    """Add an if/then fork where the customer may leave for a competitor."""
+
+    stage: str
+    """The stage: number, id or name."""
+    condition: Text
+    """The 'if'."""
+    likely_action: Text
+    """The 'then': what the customer will most likely do."""
+    competitor_risk: Literal["low", "medium", "high"] = "medium"
+    """How likely the fork sends the customer to a competitor."""
+
+
+class AddContentIdea(Provenanced):
+    """Add a content idea answering a pain point of a stage."""
+
+    stage: str
+    """The stage: number, id or name."""
+    format: ContentFormat
+    """The content format."""
+    title: Text
+    """Working title."""
+    angle: str = ""
+    """Angle or hook."""
+    pain_point_id: str | None = None
+    """Id of the pain point (on this stage) the idea answers."""
+    question: str = ""
+    """The customer question it answers."""
+    cta: str = ""
+    """Call to action: the milestone it moves the customer to."""
+    channel: str = ""
+    """Where it is published or sent."""
+    card_id: str | None = None
+    """Knowledge card id that justifies the format for this stage."""
+
+
+class SetIdeaStatus(Args):
+    """Accept or reject content ideas."""
+
+    item_ids: list[str] = Field(min_length=1)
+    """The ideas' ids."""
+    status: Literal["proposed", "accepted", "rejected"]
+    """New status."""
+
+
+class SkipGap(Args):
+    """Mark a gap as skipped (the team does not know or does not want to answer now)."""
+
+    gap: str
+    """Gap key such as 'persona:tone' or 'stage:2:relief'."""
+
+
+class NoArgs(Args):
+    """No arguments."""

@@ -1,0 +1,303 @@
+"""What each map tool does to a map. Each function takes the tool's arguments and returns a
+mutation (map -> one-sentence summary) that `ToolContext.apply` runs on a copy of the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant import completeness
+from assistant.schema import (
+    ITEM_TYPES,
+    ContentIdea,
+    DecisionPoint,
+    Item,
+    JourneyMap,
+    Provenance,
+    Source,
+    Stage,
+)
+from tools import map_args as a
+from tools.context import ToolError
+
+Mutation = Callable[[JourneyMap], str]
+
+
+def _provenance(source: str, evidence: list[str]) -> Provenance:
+    src = Source(source)
+    return Provenance(
+        source=src, evidence=list(evidence), accepted=None if src is Source.user else False
+    )
+
+
+def _add_unique(target: list, items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """Append items whose text is not already in the list; return (added, duplicates)."""
+    seen = {i.text.casefold() for i in target}
+    added: list[Item] = []
+    dupes: list[Item] = []
+    for item in items:
+        key = item.text.casefold()
+        (dupes if key in seen else added).append(item)
+        if key not in seen:
+            target.append(item)
+            seen.add(key)
+    return added, dupes
+
+
+def _added_sentence(what: str, added: list[Item], dupes: list[Item], suggestion: bool) -> str:
+    if not added:
+        return f"Nothing added to {what}: already there."
+    texts = "; ".join(f'"{i.text}"' for i in added[:8]) + (" ..." if len(added) > 8 else "")
+    kind = "suggestion(s)" if suggestion else "item(s)"
+    extra = f" ({len(dupes)} already there)" if dupes else ""
+    ids = ", ".join(i.id for i in added[:8])
+    return f"Added {len(added)} {kind} to {what}: {texts}{extra} [ids: {ids}]."
+
+
+def set_context(args: a.SetContext) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        values = {k: v for k, v in args.model_dump().items() if v}
+        for key, value in values.items():
+            setattr(m.context, key, value)
+        return "Context set: " + "; ".join(f"{k} = {v}" for k, v in values.items()) + "."
+
+    return run
+
+
+def set_persona(args: a.SetPersona) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        values = {k: v for k, v in args.model_dump().items() if v}
+        for key, value in values.items():
+            setattr(m.persona, key, value)
+        return "Persona set: " + "; ".join(f"{k} = {v}" for k, v in values.items()) + "."
+
+    return run
+
+
+def add_persona_items(args: a.AddPersonaItems) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        new = [Item(text=t, provenance=_provenance(args.source, args.evidence)) for t in args.items]
+        added, dupes = _add_unique(getattr(m.persona, args.field), new)
+        return _added_sentence(f"persona {args.field}", added, dupes, args.source != "user")
+
+    return run
+
+
+def add_stage_items(args: a.AddStageItems) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        stage = m.find_stage(args.stage)
+        cls = ITEM_TYPES.get(args.field, Item)
+        new: list[Item] = []
+        for raw in args.items:
+            extra: dict = {}
+            if args.field == "touchpoints" and raw.department:
+                extra["department"] = raw.department
+            if args.field == "emotions":
+                if raw.score is None:
+                    raise ToolError(f'Emotion "{raw.text}" needs a score from -2 to +2.')
+                extra["score"] = raw.score
+            if args.field == "pain_points" and raw.severity:
+                extra["severity"] = raw.severity
+            if args.field == "milestones" and raw.trigger:
+                extra["trigger"] = raw.trigger
+            new.append(
+                cls(text=raw.text, provenance=_provenance(args.source, args.evidence), **extra)
+            )
+        added, dupes = _add_unique(getattr(stage, args.field), new)
+        return _added_sentence(f"{stage.name} / {args.field}", added, dupes, args.source != "user")
+
+    return run
+
+
+def set_stages(args: a.SetStages) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        if len({n.casefold() for n in args.names}) != len(args.names):
+            raise ToolError("Stage names must be different from each other.")
+        existing = {s.name.casefold(): s for s in m.stages}
+        prov = _provenance(args.source, [])
+        m.stages = [
+            existing.get(n.casefold()) or Stage(name=n, provenance=prov) for n in args.names
+        ]
+        return "Stages set: " + " -> ".join(args.names) + "."
+
+    return run
+
+
+def add_stage(args: a.AddStage) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        if any(s.name.casefold() == args.name.casefold() for s in m.stages):
+            raise ToolError(f"A stage named '{args.name}' already exists.")
+        position = min(args.position or len(m.stages) + 1, len(m.stages) + 1)
+        m.stages.insert(position - 1, Stage(name=args.name))
+        return f"Added stage '{args.name}' at position {position}."
+
+    return run
+
+
+def rename_stage(args: a.RenameStage) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        stage = m.find_stage(args.stage)
+        if any(s is not stage and s.name.casefold() == args.new_name.casefold() for s in m.stages):
+            raise ToolError(f"A stage named '{args.new_name}' already exists.")
+        old, stage.name = stage.name, args.new_name
+        return f"Renamed stage '{old}' to '{args.new_name}'."
+
+    return run
+
+
+def reorder_stages(args: a.ReorderStages) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        ordered = [m.find_stage(ref) for ref in args.order]
+        if len({s.id for s in ordered}) != len(ordered) or len(ordered) != len(m.stages):
+            raise ToolError(
+                "Give every stage exactly once. Current: "
+                + ", ".join(f"{i}. {s.name}" for i, s in enumerate(m.stages, 1))
+            )
+        m.stages = ordered
+        return "Stages reordered: " + " -> ".join(s.name for s in ordered) + "."
+
+    return run
+
+
+def remove_stage(args: a.StageRef) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        stage = m.find_stage(args.stage)
+        m.stages = [s for s in m.stages if s.id != stage.id]
+        return f"Removed stage '{stage.name}'."
+
+    return run
+
+
+def update_item(args: a.UpdateItem) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        _, item = m.find_item(args.item_id)
+        changes = args.model_dump(exclude={"item_id"}, exclude_none=True)
+        if not changes:
+            raise ToolError("Nothing to change: give text, department, score, severity or trigger.")
+        for key, value in changes.items():
+            if key not in type(item).model_fields:
+                raise ToolError(f"Item {item.id} has no field '{key}'.")
+            setattr(item, key, value)
+        return f"Updated {item.id}: " + "; ".join(f"{k} = {v}" for k, v in changes.items()) + "."
+
+    return run
+
+
+def remove_item(args: a.ItemIds) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        texts = []
+        for item_id in args.item_ids:
+            lst, item = m.find_item(item_id)
+            lst.remove(item)
+            texts.append(f'"{item.text}"')
+        return f"Removed {', '.join(texts)}."
+
+    return run
+
+
+def accept_suggestion(args: a.ItemIds) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        texts = []
+        for item_id in args.item_ids:
+            _, item = m.find_item(item_id)
+            item.provenance.accepted = True if item.provenance.source is not Source.user else None
+            if isinstance(item, ContentIdea):
+                item.status = "accepted"
+            texts.append(f'"{item.text}"')
+        return f"Accepted {', '.join(texts)}."
+
+    return run
+
+
+def reject_suggestion(args: a.ItemIds) -> Mutation:
+    """Rejected suggestions leave the map, except content ideas, which keep a 'rejected' status
+    so the same idea is not proposed again."""
+
+    def run(m: JourneyMap) -> str:
+        texts = []
+        for item_id in args.item_ids:
+            lst, item = m.find_item(item_id)
+            if isinstance(item, ContentIdea):
+                item.status = "rejected"
+            elif not item.provenance.is_suggestion:
+                raise ToolError(f'"{item.text}" is not a suggestion; use remove_item to delete it.')
+            else:
+                lst.remove(item)
+            texts.append(f'"{item.text}"')
+        return f"Rejected {', '.join(texts)}."
+
+    return run
+
+
+def add_decision_point(args: a.AddDecisionPoint) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        stage = m.find_stage(args.stage)
+        point = DecisionPoint(
+            text=f"If {args.condition}, then {args.likely_action}",
+            condition=args.condition,
+            likely_action=args.likely_action,
+            competitor_risk=args.competitor_risk,
+            provenance=_provenance(args.source, args.evidence),
+        )
+        stage.decision_points.append(point)
+        return (
+            f"Added decision point to {stage.name}: if {args.condition}, then "
+            f"{args.likely_action} (competitor risk {args.competitor_risk}) [id: {point.id}]."
+        )
+
+    return run
+
+
+def add_content_idea(args: a.AddContentIdea) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        stage = m.find_stage(args.stage)
+        if args.pain_point_id and args.pain_point_id not in {p.id for p in stage.pain_points}:
+            raise ToolError(
+                f"Pain point '{args.pain_point_id}' is not on stage '{stage.name}'. "
+                "Its pain points: " + ", ".join(f"{p.id} ({p.text})" for p in stage.pain_points)
+            )
+        if any(i.text.casefold() == args.title.casefold() for i in stage.content_ideas):
+            raise ToolError(f'An idea titled "{args.title}" is already on this stage.')
+        idea = ContentIdea(
+            text=args.title,
+            format=args.format,
+            angle=args.angle,
+            pain_point_id=args.pain_point_id,
+            question=args.question,
+            cta=args.cta,
+            channel=args.channel,
+            card_id=args.card_id,
+            provenance=_provenance(args.source, args.evidence),
+        )
+        stage.content_ideas.append(idea)
+        return f'Added {args.format} idea "{args.title}" to {stage.name} [id: {idea.id}].'
+
+    return run
+
+
+def set_idea_status(args: a.SetIdeaStatus) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        titles = []
+        for item_id in args.item_ids:
+            _, item = m.find_item(item_id)
+            if not isinstance(item, ContentIdea):
+                raise ToolError(f"{item_id} is not a content idea.")
+            item.status = args.status
+            if args.status == "accepted" and item.provenance.source is not Source.user:
+                item.provenance.accepted = True
+            titles.append(f'"{item.text}"')
+        return f"Marked {', '.join(titles)} as {args.status}."
+
+    return run
+
+
+def skip_gap(args: a.SkipGap) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        valid = {k for k, _ in completeness.gap_order(m)}
+        if args.gap not in valid:
+            raise ToolError(f"Unknown gap '{args.gap}'.")
+        key = completeness.canonical(m, args.gap)
+        if key not in m.skipped:
+            m.skipped.append(key)
+        return f"Skipped {args.gap} for now."
+
+    return run

@@ -1,0 +1,192 @@
+"""The map tools as LangChain `StructuredTool`s, and `ToolBox`, which calls them by name.
+
+Every tool validates its arguments against its pydantic `args_schema`; invalid arguments and
+refused changes come back as a clear `Error: ...` text (for the model to correct itself) and
+leave the map unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from pydantic import BaseModel, ValidationError
+
+from assistant.completeness import status
+from tools import map_args as a
+from tools import map_tools as m
+from tools.context import ToolContext, ToolError
+
+# name -> (args model, mutation factory, description)
+MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] = {
+    "set_context": (
+        a.SetContext,
+        m.set_context,
+        "Set the map's context: company, product, b2b/b2c market, purpose, destination.",
+    ),
+    "set_persona": (a.SetPersona, m.set_persona, "Set the persona's name, role/segment or tone."),
+    "add_persona_items": (
+        a.AddPersonaItems,
+        m.add_persona_items,
+        "Add items to a persona list: "
+        "quantitative, qualitative, goals, challenges, channels, evidence_sources.",
+    ),
+    "set_stages": (
+        a.SetStages,
+        m.set_stages,
+        "Set all stages in order (accept or replace the "
+        "defaults). Stages keeping their name keep their content.",
+    ),
+    "add_stage": (a.AddStage, m.add_stage, "Add one stage, optionally at a position."),
+    "rename_stage": (a.RenameStage, m.rename_stage, "Rename a stage."),
+    "reorder_stages": (a.ReorderStages, m.reorder_stages, "Put all stages in a new order."),
+    "remove_stage": (a.StageRef, m.remove_stage, "Remove a stage and everything on it."),
+    "add_stage_items": (
+        a.AddStageItems,
+        m.add_stage_items,
+        "Add items to a stage field: goals, "
+        "actions, touchpoints (with department), questions, thoughts, emotions "
+        "(with score -2..2), pain_points (with severity 1..3), relief, milestones "
+        "(with trigger), opportunities.",
+    ),
+    "update_item": (a.UpdateItem, m.update_item, "Change an item's text or details by id."),
+    "remove_item": (a.ItemIds, m.remove_item, "Remove items by id."),
+    "accept_suggestion": (
+        a.ItemIds,
+        m.accept_suggestion,
+        "Mark suggested items as accepted by the user (only when the user agreed).",
+    ),
+    "reject_suggestion": (a.ItemIds, m.reject_suggestion, "Reject suggested items."),
+    "add_decision_point": (
+        a.AddDecisionPoint,
+        m.add_decision_point,
+        "Add an if/then decision point to a stage, with the risk of leaving for a competitor.",
+    ),
+    "add_content_idea": (
+        a.AddContentIdea,
+        m.add_content_idea,
+        "Add a content idea to a stage, linked to one of its pain points.",
+    ),
+    "set_idea_status": (a.SetIdeaStatus, m.set_idea_status, "Accept or reject content ideas."),
+    "skip_gap": (a.SkipGap, m.skip_gap, "Mark a gap as skipped when the team does not know."),
+}
+
+
+@dataclass
+class ToolResult:
+    ok: bool
+    text: str
+    tool: str
+
+
+def _map_tool(
+    ctx: ToolContext,
+    name: str,
+    model: type[BaseModel],
+    factory: Callable[[Any], m.Mutation],
+    description: str,
+) -> StructuredTool:
+    def run(**kwargs: Any) -> str:
+        args = model.model_validate(kwargs)
+        source = getattr(args, "source", "user")
+        try:
+            return ctx.apply(name, args, factory(args), source=source)
+        except ToolError as exc:
+            raise ToolException(str(exc)) from exc
+
+    return StructuredTool.from_function(
+        func=run,
+        name=name,
+        description=description,
+        args_schema=model,
+        handle_tool_error=_on_error(ctx),
+        handle_validation_error=_on_error(ctx),
+    )
+
+
+def _on_error(ctx: ToolContext) -> Callable[[Exception], str]:
+    def handle(exc: Exception) -> str:
+        ctx.last_ok = False
+        if isinstance(exc, ValidationError):
+            detail = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors()
+            )
+            return f"Error: invalid arguments: {detail}. The map is unchanged."
+        return f"Error: {exc} The map is unchanged."
+
+    return handle
+
+
+def make_map_tools(ctx: ToolContext) -> list[BaseTool]:
+    """Every map-editing tool, plus get_map_status and undo_last_change, bound to `ctx`."""
+    tools: list[BaseTool] = [
+        _map_tool(ctx, name, model, factory, desc)
+        for name, (model, factory, desc) in MAP_TOOLS.items()
+    ]
+
+    def get_map_status() -> str:
+        journey = ctx.journey
+        st = status(journey)
+        lines = [st.line()]
+        lines += [
+            f"- {s.label}: {s.filled}/{s.total}"
+            + (f" missing {', '.join(s.missing)}" if s.missing else "")
+            for s in st.sections
+        ]
+        return "\n".join(lines)
+
+    def undo_last_change() -> str:
+        result = ctx.store.undo(ctx.map_id)
+        if result is None:
+            ctx.last_ok = False
+            return "Error: nothing to undo."
+        journey, summary = result
+        return f"Undone: {summary} {status(journey).line()}"
+
+    tools.append(
+        StructuredTool.from_function(
+            func=get_map_status,
+            name="get_map_status",
+            description="Completeness of the map and what is missing.",
+            args_schema=a.NoArgs,
+        )
+    )
+    tools.append(
+        StructuredTool.from_function(
+            func=undo_last_change,
+            name="undo_last_change",
+            description="Undo the last change to the map.",
+            args_schema=a.NoArgs,
+        )
+    )
+    return tools
+
+
+class ToolBox:
+    """All tools of one session, callable by name. Used by the guided engine and the agent."""
+
+    def __init__(self, ctx: ToolContext, extra: list[BaseTool] | None = None) -> None:
+        self.ctx = ctx
+        self.tools: dict[str, BaseTool] = {t.name: t for t in make_map_tools(ctx) + (extra or [])}
+
+    def call(self, name: str, args: dict[str, Any] | None = None) -> ToolResult:
+        tool = self.tools.get(name)
+        if tool is None:
+            return ToolResult(
+                False,
+                f"Error: unknown tool '{name}'. Tools: " + ", ".join(sorted(self.tools)),
+                name,
+            )
+        self.ctx.last_ok = True
+        try:
+            text = str(tool.invoke(args or {}))
+        except (ValidationError, ToolException, TypeError, ValueError) as exc:
+            # Defensive: LangChain handles these itself; anything left is still a clear error.
+            self.ctx.last_ok = False
+            text = f"Error: {exc} The map is unchanged."
+        return ToolResult(self.ctx.last_ok and not text.startswith("Error:"), text, name)
+
+    def list(self) -> list[BaseTool]:
+        return list(self.tools.values())
