@@ -52,13 +52,19 @@ def item_label(item: Item) -> str:
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
+def md_text(text: str) -> str:
+    """User text made inert in Markdown: renderers pass raw HTML through, so escape < and >."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    clean = md_text(text).replace("\\", "\\\\").replace("|", "\\|")
+    return clean.replace("\n", " ").replace("\r", " ")
 
 
 def map_to_markdown(m: JourneyMap) -> str:
     c, p = m.context, m.persona
-    lines = [f"# Customer journey map: {m.name}", ""]
+    lines = [f"# Customer journey map: {md_text(m.name)}", ""]
     lines += ["## Context", ""]
     for label, value in (
         ("Company", c.company),

@@ -99,7 +99,7 @@ def find_labels(text: str, labels: dict[str, str]) -> tuple[str, list[Labelled]]
     matches = list(pattern.finditer(text))
     if not matches:
         return text, []
-    intro = text[: matches[0].start()].strip(" ;\n")
+    intro = text[: matches[0].start()].strip(" ;.\n")
     found = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)

@@ -294,23 +294,23 @@ class KnowledgeBase:
 
     # -- research documents ------------------------------------------------------------------
 
-    def has_document(self, key: str) -> bool:
-        """True when research with this content key is stored (see research.document_key)."""
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these research chunk ids are already stored (for idempotent ingest)."""
         from assistant.retrieval import research
 
-        return research.has_document(self, key)
+        return research.existing_ids(self, ids)
 
-    def add_document(
+    def add_chunks(
         self,
-        key: str,
-        chunks: list[str],
+        ids: list[str],
+        texts: list[str],
         metadatas: list[dict[str, Any]],
         map_name: str | None = None,
     ) -> int:
-        """Store one document's chunks, all or none; they belong to `map_name` if given."""
+        """Store research chunks, all or none; they belong to `map_name` if given."""
         from assistant.retrieval import research
 
-        return research.add_document(self, key, chunks, metadatas, map_name)
+        return research.add_chunks(self, ids, texts, metadatas, map_name)
 
     def research_count(self, map_name: str | None = None) -> int:
         """Number of research chunks stored, for one map or in total."""

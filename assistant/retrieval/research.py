@@ -23,34 +23,33 @@ def document_key(content: str, map_name: str | None) -> str:
     return hashlib.sha256(f"{scope}\x00{content}".encode()).hexdigest()[:16]
 
 
-def has_document(kb: KnowledgeBase, key: str) -> bool:
-    """True when a document with this key is already stored."""
-    found = kb.collection("research").get(where={"doc": key}, limit=1, include=[])
-    return bool(found["ids"])
+def existing_ids(kb: KnowledgeBase, ids: list[str]) -> set[str]:
+    """Which of these chunk ids are already stored."""
+    if not ids:
+        return set()
+    return set(kb.collection("research").get(ids=ids, include=[])["ids"])
 
 
-def add_document(
+def add_chunks(
     kb: KnowledgeBase,
-    key: str,
-    chunks: list[str],
+    ids: list[str],
+    texts: list[str],
     metadatas: list[dict[str, Any]],
     map_name: str | None,
 ) -> int:
-    """Store a document's chunks as `doc:<key>:<n>`; all of them or none. Returns the count."""
+    """Store chunks (`doc:<key>:<n>` ids) of one file in one all-or-nothing step."""
     from assistant.retrieval.vectorstore import add_all_or_nothing
 
-    ids = [f"doc:{key}:{n}" for n in range(len(chunks))]
     metas = [
         # Chroma metadata values must be str/int/float/bool: drop empty values.
         {
             **{k: v for k, v in meta.items() if v is not None and v != ""},
-            "doc": key,
+            "doc": pid.split(":")[1],
             "map": map_name or "",
-            "chunk": n,
         }
-        for n, meta in enumerate(metadatas)
+        for pid, meta in zip(ids, metadatas, strict=True)
     ]
-    add_all_or_nothing(kb.client, kb.collection("research"), ids, chunks, metas)
+    add_all_or_nothing(kb.client, kb.collection("research"), ids, texts, metas)
     return len(ids)
 
 

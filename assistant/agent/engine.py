@@ -1,0 +1,278 @@
+"""The LLM interviewer: an explicit tool-calling loop over a LangChain chat model.
+
+Why a loop of our own rather than `langchain.agents.create_agent`: every recovery this
+product needs is a decision about the whole turn (answer malformed-JSON calls with an error
+the model can fix, nudge once after an empty reply or a tool call written as text, stop at
+`max_tool_steps`, turn a failed model service into one sentence with the map intact, hold back
+streamed text that turns out to be JSON). With `create_agent` each would be a middleware hook
+with jumps across graph nodes; here they are a dozen visible lines in one function. LangChain
+still does the heavy lifting: the provider client (`ChatOpenAI`, retries included), tool
+schemas via `bind_tools`, validated tool execution (`StructuredTool`), message types, streamed
+chunk aggregation, usage metadata and LangSmith tracing (enabled by its own env variables).
+
+One turn: system prompt (method + map state) + the last few turns + the user's message ->
+model -> tool calls run through `session.tools` (the one validated change path) -> results
+back to the model -> ... until it answers in words. Tokens and cost are recorded per turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
+
+from assistant import prompts, providers
+from assistant.agent import prompt, recovery, tokens
+from assistant.agent.usage import TurnUsage, UsageLog
+from assistant.guided import parse
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.session import Reply, Session
+
+Turn = Generator[str, None, "Reply"]
+CITATION = re.compile(r"\[((?:card|doc|research):[^\]\s]+)\]")
+
+
+class AgentEngine:
+    """Implements the Engine protocol of `assistant.session` with a tool-calling chat model."""
+
+    def __init__(self, settings: Settings, model: BaseChatModel | None = None) -> None:
+        self.settings = settings
+        self._model = model
+        """Injected model (tests, benchmarks); otherwise built from settings on first use."""
+        self._bound: tuple[int, Any] | None = None
+        self.last_usage: TurnUsage | None = None
+        """Usage of the most recent turn (also persisted in the `usage` table)."""
+        self.last_messages: list[BaseMessage] = []
+        """The messages of the most recent turn's first model call (for measuring)."""
+
+    # the Engine protocol -------------------------------------------------------------------
+    def opening(self, session: Session) -> Reply:
+        return _drain(self._run(session, None, stream=False))
+
+    def respond(self, session: Session, text: str) -> Reply:
+        return _drain(self._run(session, text, stream=False))
+
+    def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
+        turn = self._run(session, text, stream=True)
+        while True:
+            try:
+                yield next(turn)
+            except StopIteration as end:
+                yield end.value
+                return
+
+    # one turn ------------------------------------------------------------------------------
+    def _run(self, session: Session, text: str | None, stream: bool) -> Turn:
+        language = session.language
+        if self._model is None and (problem := providers.problem(self.settings)):
+            return self._reply(session, problem, errors=[problem], done=True)
+        notes: list[str] = []
+        if text is not None:
+            if parse.is_word(text, prompts.guided(language)["words"]["done"]):
+                st = session.status
+                bye = prompt.message(language, "done", map=session.map.name, percent=st.percent)
+                return self._reply(session, bye, done=True)
+            limit = self.settings.max_answer_chars
+            if len(text) > limit:
+                text = text[:limit]
+                notes.append(prompt.message(language, "truncated", chars=f"{limit:,}"))
+        journey = session.map
+        past = session.store.messages(session.map_id, limit=2 * self.settings.history_turns + 2)
+        if text is not None and past and past[-1]["role"] == "user":
+            past = past[:-1]  # the session stored the current message before calling us
+        user_text = text if text is not None else prompt.opening_instruction(journey)
+        messages = prompt.build(
+            journey,
+            language,
+            "search_knowledge" in session.tools.tools,
+            past,
+            self.settings.history_turns,
+            user_text,
+        )
+        self.last_messages = list(messages)
+        return (yield from self._loop(session, messages, notes, stream))
+
+    def _loop(
+        self, session: Session, messages: list[BaseMessage], notes: list[str], stream: bool
+    ) -> Turn:
+        language = session.language
+        usage = TurnUsage(model=self.settings.model)
+        said: list[str] = []
+        recorded: list[str] = []
+        errors: list[str] = []
+        nudged: set[str] = set()
+        done = False
+        try:
+            model, tools = self._bind(session)
+            for step in range(1, self.settings.max_tool_steps + 1):
+                ai = yield from self._call(model, messages, tools, usage, stream, bool(said))
+                ai = recovery.with_ids(ai, step)
+                text = ai.text.strip()
+                if not ai.tool_calls and not ai.invalid_tool_calls:
+                    kind = "text_tool_call" if recovery.looks_like_text_tool_call(text) else ""
+                    kind = kind or ("" if text else "empty")
+                    if not kind:
+                        said.append(text)
+                        break
+                    errors.append(f"model: {kind}")
+                    if kind in nudged:  # second time in this turn: stop asking, fall back
+                        yield _sep(said) + (fallback := _fallback(language, recorded))
+                        said.append(fallback)
+                        break
+                    nudged.add(kind)
+                    if kind == "text_tool_call":
+                        messages.append(ai)
+                    messages.append(HumanMessage(recovery.nudge(kind)))
+                    continue
+                if text:
+                    said.append(text)
+                messages.append(ai)
+                for call in ai.tool_calls:
+                    result = session.tools.call(call["name"], call["args"])
+                    (recorded if result.ok else errors).append(result.text)
+                    messages.append(
+                        ToolMessage(result.text, tool_call_id=call["id"], name=call["name"])
+                    )
+                bad = recovery.invalid_call_results(ai)
+                errors += [m.text for m in bad]
+                messages += bad
+            else:
+                cap = prompt.message(language, "step_cap", steps=self.settings.max_tool_steps)
+                errors.append(f"model: tool step cap ({self.settings.max_tool_steps}) reached")
+                yield _sep(said) + cap
+                said.append(cap)
+        except Exception as exc:
+            sentence = recovery.fault_message(exc, language, self.settings.model)
+            if sentence is None:
+                raise
+            errors.append(f"{type(exc).__name__}: {exc}")
+            yield _sep(said) + sentence
+            said.append(sentence)
+            done = recovery.is_auth_failure(exc)
+        self._record(session, usage)
+        return self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+
+    def _call(
+        self,
+        model: Any,
+        messages: list[BaseMessage],
+        tools: list,
+        usage: TurnUsage,
+        stream: bool,
+        spoke: bool,
+    ) -> Generator[str, None, AIMessage]:
+        """One model call. Streams text as it comes, except a reply that opens like JSON,
+        which is held back until we know it is not a tool call written as text."""
+        if not stream:
+            ai = model.invoke(messages)
+        else:
+            acc: AIMessageChunk | None = None
+            held, live, first = "", False, True
+            for chunk in model.stream(messages):
+                acc = chunk if acc is None else acc + chunk
+                piece = chunk.text
+                if not piece:
+                    continue
+                if live:
+                    yield piece
+                    continue
+                held += piece
+                if held.strip() and not held.lstrip().startswith(("{", "[", "`", "<")):
+                    live = True
+                    yield ("\n\n" if spoke and first else "") + held
+                    first, held = False, ""
+            ai = _as_message(acc)
+            if held.strip() and not recovery.looks_like_text_tool_call(held):
+                yield ("\n\n" if spoke else "") + held
+        meta = ai.usage_metadata
+        if meta:
+            usage.add(meta.get("input_tokens", 0), meta.get("output_tokens", 0))
+        else:
+            usage.add(tokens.count_messages(messages, tools), tokens.count(ai.text), estimated=True)
+        return ai
+
+    # helpers -------------------------------------------------------------------------------
+    def _bind(self, session: Session) -> tuple[Any, list]:
+        """The model with this session's tools bound (cached: binding converts ~20 schemas)."""
+        tools = session.tools.list()
+        key = id(session.tools)
+        if self._bound is None or self._bound[0] != key:
+            base = self._model or providers.chat_model(self.settings)
+            self._model = base
+            self._bound = (key, base.bind_tools(tools))
+        return self._bound[1], tools
+
+    def _record(self, session: Session, usage: TurnUsage) -> None:
+        self.last_usage = usage
+        if usage.calls:
+            log = UsageLog(session.store.path)
+            try:
+                log.record(session.map_id, usage)
+            finally:
+                log.close()
+
+    def _reply(
+        self,
+        session: Session,
+        text: str,
+        recorded: list[str] | None = None,
+        errors: list[str] | None = None,
+        done: bool = False,
+    ) -> Reply:
+        from assistant.session import Reply
+
+        st = session.status
+        return Reply(
+            text=text,
+            gap=st.next_gap,
+            status=st,
+            done=done,
+            recorded=recorded or [],
+            citations=list(dict.fromkeys(CITATION.findall(text))),
+            errors=errors or [],
+        )
+
+
+def _as_message(chunk: AIMessageChunk | None) -> AIMessage:
+    """An aggregated stream as a plain AIMessage (tool-call chunks parsed, bad JSON kept aside)."""
+    if chunk is None:
+        return AIMessage("")
+    return AIMessage(
+        content=chunk.content,
+        tool_calls=chunk.tool_calls,
+        invalid_tool_calls=chunk.invalid_tool_calls,
+        usage_metadata=chunk.usage_metadata,
+        response_metadata=chunk.response_metadata,
+        id=chunk.id,
+    )
+
+
+def _fallback(language: str, recorded: list[str]) -> str:
+    if recorded:
+        what = " ".join(r.split(" Map ")[0] for r in recorded)
+        return prompt.message(language, "recorded", what=what)
+    return prompt.message(language, "empty")
+
+
+def _drain(turn: Turn) -> Reply:
+    while True:
+        try:
+            next(turn)
+        except StopIteration as end:
+            return end.value
+
+
+def _sep(said: list[str]) -> str:
+    """Blank line between texts of one turn (what was already said, then this)."""
+    return "\n\n" if said else ""

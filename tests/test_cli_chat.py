@@ -1,0 +1,164 @@
+"""The terminal interview end to end, through piped stdin, in every language; killed and resumed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import prompts
+from assistant import completeness
+from assistant.completeness import status
+from assistant.schema import JourneyMap, Stage
+from assistant.store import Store
+
+FEELINGS = {
+    "en": ("frustrated", "delighted"),
+    "pl": ("sfrustrowany", "zadowolony"),
+    "it": ("frustrato", "felice"),
+}
+
+
+def script(lang: str) -> list[str]:
+    """Answers for a complete interview, in the order the guided engine asks."""
+    t = prompts.guided(lang)
+    accept = t["words"]["accept"][0]
+    sad, happy = FEELINGS[lang]
+    if_word, then_word = t["words"]["if"][0], t["words"]["then"][0]
+    lines = [
+        "Acme Analytics",
+        "Shop dashboards",
+        "B2B",
+        "content ideation",
+        "Book a demo",
+        "Owen",
+        "Shop owner",
+        "10-50 employees, 2% conversion",
+        "hates long setups",
+        "grow sales; save time",
+        "no time",
+        "search, email",
+        "friendly",
+        accept,
+    ]
+    for n in range(1, 6):
+        lines += [
+            f"goal {n}a, goal {n}b",
+            f"action {n}",
+            f"ads {n} (Marketing), demo {n} (Sales)",
+            f"question {n}?",
+            f"thought {n}",
+            f"{sad}, {happy}" if n % 2 else sad,
+            f"pain {n} (high)",
+            f"relief {n}",
+            f"milestone {n} -> call {n}",
+            f"{if_word} price {n} {then_word} competitor {n}",
+        ]
+    return lines
+
+
+def fill_stages(journey: JourneyMap) -> JourneyMap:
+    """A copy with five stages, to list every gap the interview will ask."""
+    copy = journey.model_copy(deep=True)
+    copy.stages = [Stage(name=f"s{n}") for n in range(5)]
+    return copy
+
+
+def run_chat(home: Path, lang: str, lines: list[str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JOURNEY_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat", "--map", "m", "--lang", lang],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "it"])
+def test_complete_five_stage_interview_through_piped_stdin(tmp_path, lang):
+    done = prompts.guided(lang)["words"]["done"][0]
+    proc = run_chat(tmp_path, lang, [*script(lang), done])
+    assert proc.returncode == 0, proc.stderr
+    journey = Store(tmp_path / "journey.sqlite3").load("m")
+    st = status(journey)
+    assert st.complete and st.percent == 100, st.sections
+    assert [s.name for s in journey.stages] == prompts.guided(lang)["default_stages"]
+    stage = journey.stages[0]
+    assert [(t.text, t.department) for t in stage.touchpoints] == [
+        ("ads 1", "Marketing"),
+        ("demo 1", "Sales"),
+    ]
+    assert [e.score for e in stage.emotions] == [-1, 2]
+    assert journey.stages[1].emotions[0].score == -1
+    assert stage.pain_points[0].severity == 3
+    assert stage.milestones[0].trigger == "call 1"
+    point = stage.decision_points[0]
+    assert (point.condition, point.likely_action) == ("price 1", "competitor 1")
+    assert "100% complete" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_end_of_input_saves_and_says_how_to_resume(tmp_path):
+    proc = run_chat(tmp_path, "en", ["Acme"])
+    assert proc.returncode == 0
+    assert "journey chat --map m" in proc.stdout
+    assert Store(tmp_path / "journey.sqlite3").load("m").context.company == "Acme"
+
+
+def test_sigkill_mid_interview_loses_no_accepted_change(tmp_path):
+    env = {**os.environ, "JOURNEY_HOME": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "chat", "--map", "k"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdin and proc.stdout
+    answers = script("en")
+    confirmed = 0
+
+    def wait_for_progress() -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if line.startswith("[") and "% complete" in line:
+                return
+        raise AssertionError("chat ended early")
+
+    wait_for_progress()  # the opening question
+    for answer in answers[:20]:
+        proc.stdin.write(answer + "\n")
+        proc.stdin.flush()
+        wait_for_progress()
+        confirmed += 1
+    proc.stdin.write(answers[20] + "\n")  # killed while (maybe) handling this one
+    proc.stdin.flush()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    journey = Store(tmp_path / "journey.sqlite3").load("k")
+    assert journey.context.company == "Acme Analytics"
+    assert [g.text for g in journey.persona.goals] == ["grow sales", "save time"]
+    assert [g.text for g in journey.stages[0].goals] == ["goal 1a", "goal 1b"]
+    assert journey.stages[0].questions[0].text == "question 1?"  # answer 17 of 20
+    # answer 21 may or may not have landed: resume from the gap the map says is next
+    gaps = [k for k, _ in completeness.gap_order(fill_stages(journey))]
+    assert len(gaps) == len(answers)
+    start = gaps.index(status(journey).next_gap)
+    assert start in (confirmed, confirmed + 1)
+    proc2 = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat", "--map", "k"],
+        input="\n".join(answers[start:]) + "\ndone\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc2.returncode == 0, proc2.stderr
+    assert "Welcome back" in proc2.stdout
+    journey = Store(tmp_path / "journey.sqlite3").load("k")
+    assert status(journey).complete, status(journey).sections

@@ -1,0 +1,131 @@
+"""The guided interviewer through the Python API: one question at a time, commands, bad input."""
+
+from __future__ import annotations
+
+from builders import call, new_session
+
+from assistant.completeness import status
+
+
+def answer_until(session, gap_prefix, answers):
+    for text in answers:
+        reply = session.send(text)
+        if reply.gap and reply.gap.startswith(gap_prefix):
+            return reply
+    return reply
+
+
+def test_opening_asks_first_gap_with_why(tmp_path):
+    s = new_session(tmp_path)
+    reply = s.start()
+    assert reply.gap == "context:company"
+    assert "Which company" in reply.text and "(" in reply.text
+
+
+def test_answers_are_recorded_confirmed_and_in_users_wording(tmp_path):
+    s = new_session(tmp_path)
+    s.start()
+    reply = s.send("  ACME   analytics ")
+    assert s.map.context.company == "ACME analytics"
+    assert "Noted company: ACME analytics" in reply.text
+    assert reply.gap == "context:product"
+
+
+def test_market_needs_a_clear_answer(tmp_path):
+    s = new_session(tmp_path)
+    s.start()
+    s.send("Acme")
+    s.send("Dashboards")
+    reply = s.send("purple elephants")
+    assert reply.gap == "context:market" and reply.errors
+    assert s.map.context.market is None
+    reply = s.send("mostly small businesses")
+    assert s.map.context.market == "b2b" and reply.gap == "context:purpose"
+
+
+def test_labelled_answer_fills_several_fields_of_current_stage(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover", "Decide"])
+    s.start()
+    s.send("touchpoints: ads (Marketing), webinar; pains: price unclear (high); goals: learn")
+    stage = s.map.stages[0]
+    assert [(t.text, t.department) for t in stage.touchpoints] == [
+        ("ads", "Marketing"),
+        ("webinar", None),
+    ]
+    assert stage.pain_points[0].text == "price unclear" and stage.pain_points[0].severity == 3
+    # before the stage part of the interview, an unqualified 'goals' label means the persona's
+    assert [g.text for g in s.map.persona.goals] == ["learn"]
+
+
+def test_skip_back_undo_help_show_why(tmp_path):
+    s = new_session(tmp_path)
+    s.start()
+    s.send("Acme")
+    reply = s.send("I don't know")
+    assert "Skipped" in reply.text and reply.gap == "context:market"
+    reply = s.send("back")
+    assert reply.gap == "context:product"
+    reply = s.send("Dashboards")
+    assert s.map.context.product == "Dashboards"
+    reply = s.send("undo")
+    assert s.map.context.product is None
+    assert "Commands" in s.send("help").text
+    assert "Why this matters" in s.send("why").text
+    assert "# Customer journey map" in s.send("show map").text
+    assert s.send("done").done
+
+
+def test_stage_corrections(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover", "Decide"])
+    s.start()
+    s.send("rename stage 2 to 'Compare offers'")
+    s.send("add stage Renew")
+    s.send("remove stage Discover")
+    assert [x.name for x in s.map.stages] == ["Compare offers", "Renew"]
+
+
+def test_empty_huge_offtopic_and_foreign_answers_never_corrupt(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover"])
+    s.start()
+    before = s.map.model_dump_json()
+    reply = s.send("   ")
+    assert reply.gap == "context:company" and s.map.model_dump_json() == before
+    s.send("Acme")
+    s.send("Dashboards")
+    s.send("b2b")
+    s.send("launch")
+    s.send("buy")
+    s.send("Owen")
+    s.send("owner")
+    huge = ", ".join(f"fact number {i} " + "x" * 30 for i in range(600))  # ~27,000 characters
+    reply = s.send(huge)
+    facts = s.map.persona.quantitative
+    assert len(facts) > 50 and all(len(f.text) <= 2000 for f in facts)
+    assert "very long" in reply.text
+    reply = s.send("x" * 12_000)  # one giant item
+    assert all(len(i.text) <= 2000 for i in s.map.persona.qualitative)
+    s.send("what's the weather like today?")  # off-topic: kept as the user's words, no crash
+    s.send("zwiększyć sprzedaż; crescere")  # non-English
+    assert "zwiększyć sprzedaż" in [g.text for g in s.map.persona.challenges + s.map.persona.goals]
+    assert status(s.map).percent > 0
+
+
+def test_emotions_are_scored_in_the_answer(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover"])
+    s.start()
+    s.send("emotions: frustrated, excited, neutral (1)")
+    scores = {e.text: e.score for e in s.map.stages[0].emotions}
+    assert scores == {"frustrated": -1, "excited": 2, "neutral": 1}
+
+
+def test_resume_continues_where_it_stopped(tmp_path):
+    s = new_session(tmp_path)
+    s.start()
+    s.send("Acme")
+    again = new_session(tmp_path)
+    reply = again.start()
+    assert "Welcome back" in reply.text and reply.gap == "context:product"

@@ -1,0 +1,92 @@
+"""The answer grammar of the guided interview."""
+
+from __future__ import annotations
+
+from assistant import prompts
+from assistant.guided import parse
+
+EN = prompts.guided("en")
+
+
+def test_split_list_on_commas_semicolons_lines_and_bullets():
+    text = "ads, webinar; blog\n- podcast\n* trade show\n1. demo call\n• newsletter"
+    assert parse.split_list(text) == [
+        "ads",
+        "webinar",
+        "blog",
+        "podcast",
+        "trade show",
+        "demo call",
+        "newsletter",
+    ]
+
+
+def test_commas_inside_brackets_stay():
+    assert parse.split_list("webinar (Sales, Marketing), blog") == [
+        "webinar (Sales, Marketing)",
+        "blog",
+    ]
+
+
+def test_questions_keep_their_commas():
+    assert parse.split_questions("How much, really? Is there a trial?") == [
+        "How much, really?",
+        "Is there a trial?",
+    ]
+
+
+def test_labels_fill_several_fields():
+    intro, found = parse.find_labels(
+        "some intro. touchpoints: ads, webinar; pains: price unclear", EN["labels"]
+    )
+    assert intro == "some intro"
+    assert [(f.target, f.text) for f in found] == [
+        ("stage.touchpoints", "ads, webinar"),
+        ("stage.pain_points", "price unclear"),
+    ]
+
+
+def test_label_words_inside_a_sentence_are_not_labels():
+    intro, found = parse.find_labels("our goals are simple: grow", EN["labels"])
+    assert found == [] and intro == "our goals are simple: grow"
+
+
+def test_emotion_scores_from_lexicon_numbers_and_negation():
+    lex, neg = EN["emotions"], EN["negations"]
+    assert parse.emotion_score("frustrated", lex, neg) == (-1, True)
+    assert parse.emotion_score("absolutely furious", lex, neg) == (-2, True)
+    assert parse.emotion_score("excited", lex, neg) == (2, True)
+    assert parse.emotion_score("not confident", lex, neg) == (-1, True)
+    assert parse.emotion_score("meh (-2)", lex, neg) == (-2, True)
+    assert parse.emotion_score("curious +1", lex, neg) == (1, True)
+    assert parse.emotion_score("purple", lex, neg) == (0, False)
+
+
+def test_details_severity_milestones_and_decisions():
+    assert parse.bracket_detail("webinar (Sales)") == ("webinar", "Sales")
+    assert parse.bracket_detail("demo call - Sales") == ("demo call", "Sales")
+    assert parse.severity(
+        "price unclear (high)", EN["words"]["severity_high"], EN["words"]["severity_low"]
+    ) == ("price unclear", 3)
+    assert parse.milestone("demo booked -> call within a day") == (
+        "demo booked",
+        "call within a day",
+    )
+    w = EN["words"]
+    assert parse.decision(
+        "if the trial is slow, then they try a competitor (high)",
+        w["if"],
+        w["then"],
+        w["risk_high"],
+        w["risk_low"],
+    ) == ("the trial is slow", "they try a competitor", "high")
+    cond, action, risk = parse.decision(
+        "price too high -> leave", w["if"], w["then"], w["risk_high"], w["risk_low"]
+    )
+    assert (cond, action, risk) == ("price too high", "leave", "medium")
+
+
+def test_commands_are_matched_loosely():
+    assert parse.is_word("  Skip. ", EN["words"]["skip"])
+    assert parse.is_word("I don’t know", EN["words"]["dont_know"])
+    assert not parse.is_word("skip the intro video", EN["words"]["skip"])
