@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run chat serve test lint typecheck unit browser bench clean
+.PHONY: install run chat serve test lint typecheck unit browser mermaid bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
-run: install ## start the main job on the embedded defaults (no API key, no server to start)
-	$(BIN)/journey chat
+run: install ## start the main job: the web app on http://127.0.0.1:7860 (no API key, no server to start)
+	$(BIN)/journey serve
+
+serve: install ## the web app on http://127.0.0.1:7860
+	$(BIN)/journey serve
 
 chat: install ## the terminal interview
 	$(BIN)/journey chat
 
 browser: ## Debian's chromium for the real-browser test (never `playwright install`)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+MERMAID := .cache/mermaid/mermaid.min.js
+$(MERMAID): ## the real Mermaid parser (one self-contained file from the npm registry) for the export test
+	mkdir -p .cache/mermaid
+	cd .cache/mermaid && npm pack --silent mermaid@11.17.2 >/dev/null && tar xzf mermaid-11.17.2.tgz package/dist/mermaid.min.js && mv package/dist/mermaid.min.js . && rm -rf package mermaid-11.17.2.tgz
+
+mermaid: $(MERMAID)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -35,11 +45,12 @@ typecheck: install ## mypy
 unit: install ## pytest only
 	$(BIN)/pytest -q
 
-test: install browser lint typecheck ## everything CI runs: ruff, mypy, pytest
+test: install browser $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
 	$(BIN)/pytest -q -ra
 
 bench: install ## print speed and memory figures
 	@for f in evals/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@echo "== evals/retrieval/bench.py"; $(BIN)/python -m evals.retrieval.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

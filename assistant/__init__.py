@@ -9,7 +9,25 @@ The small Python API every front end uses::
     session.map  # the JourneyMap
 """
 
-from assistant.schema import JourneyMap
-from assistant.session import Reply, Session, open_session
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.schema import JourneyMap
+    from assistant.session import Reply, Session, open_session
 
 __all__ = ["JourneyMap", "Reply", "Session", "open_session"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so `import tools` (which needs assistant.schema) works before `import assistant`.
+    if name == "JourneyMap":
+        from assistant.schema import JourneyMap
+
+        return JourneyMap
+    if name in {"Reply", "Session", "open_session"}:
+        from assistant import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")

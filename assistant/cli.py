@@ -67,7 +67,10 @@ def chat(
         raise
     tty = sys.stdin.isatty()
     out = console()
-    show(out, session.start(), tty)
+    opening = session.start()
+    if opening.done:  # the model cannot be used (missing/wrong key): one sentence, then stop
+        fail(opening.text)
+    show(out, opening, tty)
     while True:
         try:
             line = input("> " if tty else "")
@@ -189,6 +192,8 @@ class Format(StrEnum):
     md = "md"
     csv = "csv"
     mermaid = "mermaid"
+    html = "html"
+    png = "png"
 
 
 def render(m: JourneyMap, fmt: str) -> str:
@@ -198,6 +203,10 @@ def render(m: JourneyMap, fmt: str) -> str:
         return m.to_markdown()
     if fmt == "csv":
         return m.to_csv()
+    if fmt == "html":
+        from assistant.visual import map_to_html
+
+        return map_to_html(m)
     return m.to_mermaid()
 
 
@@ -210,8 +219,11 @@ def export(
     ),
     home: Path | None = HomeOpt,
 ) -> None:
-    """Export a map as JSON, Markdown, CSV or a Mermaid journey diagram."""
+    """Export a map as JSON, Markdown, CSV, a Mermaid diagram, an HTML page or a PNG image."""
     m = load_map(home, name)
+    if format is Format.png:
+        export_png(m, output)
+        return
     text = render(m, format.value)
     if output is None:
         sys.stdout.write(text)
@@ -221,11 +233,172 @@ def export(
     console().print(f"Wrote {output}")
 
 
+def export_png(m: JourneyMap, output: Path | None) -> None:
+    """PNG goes to a file (default `<map>.png`), never to the terminal."""
+    from assistant.visual import RendererMissing, map_to_png
+
+    target = output or Path(f"{m.name}.png")
+    try:
+        map_to_png(m, target)
+    except RendererMissing as exc:
+        fail(str(exc))
+    console().print(f"Wrote {target}")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
+    auth: str | None = typer.Option(None, "--auth", help="Require a login: user:password."),
+    home: Path | None = HomeOpt,
+) -> None:
+    """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
+    from assistant.web import serve as run_server
+    from assistant.web.serve import parse_auth
+
+    try:
+        parse_auth(auth)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        run_server(get_settings(home=home), host=host, port=port, auth=auth)
+    except OSError as exc:
+        fail(f"Could not start the server: {exc}")
+    except KeyboardInterrupt:
+        console().print("Stopped.")
+
+
+@app.command()
+def ideas(
+    name: str,
+    stage: str | None = typer.Option(
+        None, "--stage", "-s", help="Only this stage (number or name)."
+    ),
+    formats: str | None = typer.Option(
+        None, "--format", "-f", help="Only these formats, comma-separated (e.g. blog,email)."
+    ),
+    per_pain: int = typer.Option(
+        3, "--per-pain", "-n", min=1, max=10, help="Ideas per pain point."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write to FILE.csv (content calendar) or FILE.md."
+    ),
+    no_generate: bool = typer.Option(
+        False, "--no-generate", help="Only list the ideas already on the map."
+    ),
+    home: Path | None = HomeOpt,
+) -> None:
+    """Content ideas per stage, grouped by pain point; missing ones are proposed and saved."""
+    from assistant.ideas.command import parse_formats, run_ideas
+
+    load_map(home, name)
+    try:
+        chosen = parse_formats(formats)
+        session = open_session(map=name, home=home)
+        result = run_ideas(session, stage, chosen, per_pain, output, not no_generate)
+    except (KeyError, ValueError) as exc:
+        fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
+        raise
+    err = Console(stderr=True, highlight=False)
+    for problem in result.errors:
+        err.print(problem, markup=False)
+    if result.added:
+        err.print(f"Proposed {result.added} new idea(s) on '{name}' (status: proposed).")
+    if output is None:
+        sys.stdout.write(result.text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.text, encoding="utf-8")
+    console().print(f"Wrote {output}")
+
+
+@app.command()
+def usage(name: str, home: Path | None = HomeOpt) -> None:
+    """Token usage and estimated cost of the LLM agent, per turn and for the whole map."""
+    from assistant.agent.usage import UsageLog
+
+    m = load_map(home, name)
+    log = UsageLog(get_settings(home=home).db_path)
+    turns, total, cost = log.turns(m.id), log.totals(m.id), log.total_cost(m.id)
+    log.close()
+    if not turns:
+        console().print(f"No model usage recorded for '{name}' (the guided mode uses no model).")
+        return
+    table = Table("turn", "when", "model", "calls", "prompt", "input", "output", "cost (USD)")
+    for t in turns:
+        usd = f"{t.cost:.4f}" if t.cost is not None else "?"
+        table.add_row(
+            str(t.turn),
+            t.at[:19],
+            t.model,
+            str(t.calls),
+            str(t.first_prompt_tokens),
+            str(t.input_tokens),
+            str(t.output_tokens),
+            usd + ("*" if t.estimated else ""),
+        )
+    out = console()
+    out.print(table)
+    usd = f"${cost:.4f}" if cost is not None else "unknown (no price for this model)"
+    out.print(
+        f"Map '{name}': {len(turns)} turns, {total.calls} model calls, "
+        f"{total.input_tokens} input + {total.output_tokens} output tokens, estimated cost {usd}."
+    )
+    if total.estimated:
+        out.print("* the server reported no usage for some turns: tokens counted locally.")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a journey map."""
     sys.stdout.write(json.dumps(JourneyMap.model_json_schema(), indent=2) + "\n")
 
+
+@app.command("eval")
+def eval_command(
+    scenarios: Path | None = typer.Option(
+        None, "--scenarios", help="Folder of scenario YAML files (default: the shipped ones)."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="Assistant under test: guided (default) or provider:model."
+    ),
+    user_model: str | None = typer.Option(
+        None, "--user-model", help="provider:model to play the user (default: scripted user)."
+    ),
+    lang: list[str] | None = typer.Option(None, "--lang", help="Only scenarios in en, pl or it."),
+    scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
+    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+) -> None:
+    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
+    from assistant.evals.command import run_eval
+    from assistant.evals.scenario import ScenarioError
+
+    if lang and any(code not in ("en", "pl", "it") for code in lang):
+        fail("--lang must be en, pl or it.")
+    try:
+        run_eval(
+            scenarios=scenarios,
+            model=model or "guided",
+            user_model=user_model,
+            languages=lang,
+            only=scenario,
+            json_path=json_out,
+            report_path=report,
+            console=console(),
+        )
+    except (ScenarioError, ValueError) as exc:
+        fail(str(exc))
+
+
+def _mount_commands() -> None:
+    """Commands that live beside their feature: ingest, search, evidence (retrieval)."""
+    from assistant.retrieval.cli_commands import app as retrieval_app
+
+    app.registered_commands.extend(retrieval_app.registered_commands)
+
+
+_mount_commands()
 
 if __name__ == "__main__":
     app()

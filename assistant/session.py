@@ -103,9 +103,10 @@ class Session:
 def make_engine(settings: Settings) -> Engine:
     """`guided` -> the offline interviewer; `provider:model` -> the LLM agent."""
     if settings.model.strip().casefold() == "guided":
+        from assistant import tips
         from assistant.guided import GuidedEngine
 
-        return GuidedEngine()
+        return GuidedEngine(tipper=tips.tip_for_gap, explainer=tips.explain)
     from assistant.agent import AgentEngine  # type: ignore[import-not-found]
 
     engine: Engine = AgentEngine(settings)
@@ -136,7 +137,7 @@ def open_session(
     or a map called `my-journey` is created.
     """
     settings = settings or get_settings()
-    overrides = {"home": Path(home) if home else None, "language": lang, "model": model}
+    overrides = {"home": Path(home) if home else None, "lang": lang, "model": model}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     store = Store(settings.db_path)
     if map is None:

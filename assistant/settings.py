@@ -15,23 +15,29 @@ class Settings(BaseSettings):
     """Every setting of journey-assistant. Each maps to an environment variable (see `.env.example`)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        # Every field is JOURNEY_<NAME> in the environment (JOURNEY_HOME, JOURNEY_LANG...)
+        # and its plain name in code: Settings(home=...). Only the OpenAI variables keep their
+        # standard names through aliases.
+        env_prefix="JOURNEY_",
+        validate_by_name=True,
+        validate_by_alias=True,
     )
 
     home: Path = Field(
         default=Path("journey-data"),
-        validation_alias="JOURNEY_HOME",
         description="Workspace folder: the SQLite file, the Chroma index and exports live here.",
     )
     model: str = Field(
         default="guided",
-        validation_alias="JOURNEY_MODEL",
         description="`guided` for the offline interviewer, or `provider:model` such as "
         "`openai:gpt-4.1-mini` for an LLM driven through tool calling.",
     )
-    language: Language = Field(
+    lang: Language = Field(
         default="en",
-        validation_alias="JOURNEY_LANG",
         description="Interview language: en, pl or it.",
     )
     openai_api_key: str | None = Field(
@@ -46,60 +52,54 @@ class Settings(BaseSettings):
     )
     request_timeout: float = Field(
         default=60.0,
-        validation_alias="JOURNEY_REQUEST_TIMEOUT",
         description="Seconds before a model request times out (then retried by the client).",
     )
     max_retries: int = Field(
         default=3,
-        validation_alias="JOURNEY_MAX_RETRIES",
         description="Retries with backoff on timeouts, 429 and 5xx, done by the openai client.",
     )
     max_tool_steps: int = Field(
         default=12,
-        validation_alias="JOURNEY_MAX_TOOL_STEPS",
         description="Cap on model/tool round trips in one user turn.",
     )
     history_turns: int = Field(
         default=6,
-        validation_alias="JOURNEY_HISTORY_TURNS",
         description="How many recent chat turns the model sees verbatim; the map is the memory.",
     )
     embeddings: str = Field(
         default="minilm",
-        validation_alias="JOURNEY_EMBEDDINGS",
         description="`minilm` (offline int8 ONNX all-MiniLM-L6-v2) or `openai:MODEL` for OpenAI embeddings.",
     )
     retrieval: str = Field(
         default="hybrid",
-        validation_alias="JOURNEY_RETRIEVAL",
         description="Retrieval method: `hybrid` (embeddings + BM25), `dense` or `bm25`.",
     )
     chroma_url: str | None = Field(
         default=None,
-        validation_alias="JOURNEY_CHROMA_URL",
         description="URL of a Chroma server (e.g. http://127.0.0.1:8000); embedded when unset.",
     )
     max_upload_mb: float = Field(
         default=20.0,
-        validation_alias="JOURNEY_MAX_UPLOAD_MB",
         description="Largest research file accepted by `journey ingest` and the web upload.",
     )
     max_answer_chars: int = Field(
         default=20000,
-        validation_alias="JOURNEY_MAX_ANSWER_CHARS",
         description="Answers longer than this are cut (with a notice) before they are processed.",
     )
     host: str = Field(
         default="127.0.0.1",
-        validation_alias="JOURNEY_HOST",
         description="Address the web app binds to.",
     )
-    port: int = Field(default=7860, validation_alias="JOURNEY_PORT", description="Web app port.")
+    port: int = Field(default=7860, description="Web app port.")
     auth: str | None = Field(
         default=None,
-        validation_alias="JOURNEY_AUTH",
         description="`user:password` to require a login in the web app.",
     )
+
+    @property
+    def language(self) -> str:
+        """The interview language (the `lang` setting, JOURNEY_LANG)."""
+        return self.lang
 
     @property
     def db_path(self) -> Path:

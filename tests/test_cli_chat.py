@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import prompts
-from assistant import completeness
+from assistant import completeness, prompts
 from assistant.completeness import status
 from assistant.schema import JourneyMap, Stage
 from assistant.store import Store

@@ -63,27 +63,46 @@ def test_emotion_scores_from_lexicon_numbers_and_negation():
 
 
 def test_details_severity_milestones_and_decisions():
+    w = EN["words"]
     assert parse.bracket_detail("webinar (Sales)") == ("webinar", "Sales")
     assert parse.bracket_detail("demo call - Sales") == ("demo call", "Sales")
-    assert parse.severity(
-        "price unclear (high)", EN["words"]["severity_high"], EN["words"]["severity_low"]
-    ) == ("price unclear", 3)
-    assert parse.milestone("demo booked -> call within a day") == (
-        "demo booked",
-        "call within a day",
-    )
+    assert parse.severity("price unclear (high)", w) == ("price unclear", 3)
+    assert parse.severity("slow site (moderate)", w) == ("slow site", 2)
+    assert parse.severity("typo (low)", w) == ("typo", 1)
+    assert parse.milestone("demo booked -> call within a day") == ("demo booked",
+                                                                   "call within a day")
+    assert parse.decision("if the trial is slow, then they try a competitor (high)", w) == (
+        "the trial is slow", "they try a competitor", "high")
+    assert parse.decision("price too high -> leave", w) == ("price too high", "leave", "medium")
+
+
+def test_unlikely_is_low_risk_not_high():
     w = EN["words"]
-    assert parse.decision(
-        "if the trial is slow, then they try a competitor (high)",
-        w["if"],
-        w["then"],
-        w["risk_high"],
-        w["risk_low"],
-    ) == ("the trial is slow", "they try a competitor", "high")
-    cond, action, risk = parse.decision(
-        "price too high -> leave", w["if"], w["then"], w["risk_high"], w["risk_low"]
-    )
-    assert (cond, action, risk) == ("price too high", "leave", "medium")
+    assert parse.decision("if price is high then they leave (unlikely)", w)[2] == "low"
+    assert parse.decision("if price is high then they leave (likely)", w)[2] == "high"
+    assert parse.decision("if price is high then they go to a competitor", w)[2] == "high"
+
+
+def test_risk_and_severity_words_in_polish_and_italian():
+    pl, it = prompts.guided("pl")["words"], prompts.guided("it")["words"]
+    assert parse.severity("brak wsparcia (średnia)", pl) == ("brak wsparcia", 2)
+    assert parse.decision("jeśli cena jest niejasna to szuka u konkurencji", pl)[2] == "high"
+    assert parse.decision("se il prezzo è alto allora va altrove (improbabile)", it)[2] == "low"
+
+
+def test_letters_before_a_digit_are_not_a_score():
+    lex, neg = EN["emotions"], EN["negations"]
+    assert parse.emotion_score("annoyed x2", lex, neg) == (-1, True)
+    assert parse.strip_score("annoyed x2") == "annoyed x2"
+    assert parse.strip_score("meh (-1)") == "meh"
+
+
+def test_a_negation_flips_only_the_word_it_precedes():
+    lex, neg = EN["emotions"], EN["negations"]
+    assert parse.emotion_score("not sure what to pick, but curious", lex, neg) == (1, True)
+    pl = prompts.guided("pl")
+    assert parse.emotion_score("nie wie co wybrać, ale jest zaciekawiony", pl["emotions"],
+                               pl["negations"])[0] > 0
 
 
 def test_commands_are_matched_loosely():

@@ -129,8 +129,8 @@ def test_embedding_is_normalised_and_semantic() -> None:
 
 def test_batching_does_not_change_vectors() -> None:
     texts = ["short", "a somewhat longer sentence about customer journeys and touchpoints"] * 5
-    one_by_one = np.array(MiniLMEmbedding(batch_size=1)(texts))
-    batched = np.array(MiniLMEmbedding(batch_size=8)(texts))
+    one_by_one = np.array(MiniLMEmbedding(token_budget=1)(texts))
+    batched = np.array(MiniLMEmbedding()(texts))
     assert np.allclose(one_by_one, batched, atol=1e-3)
 
 

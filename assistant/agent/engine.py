@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from assistant.session import Reply, Session
 
 Turn = Generator[str, None, "Reply"]
-CITATION = re.compile(r"\[((?:card|doc|research):[^\]\s]+)\]")
+READ_ONLY = frozenset({"get_map_status", "search_knowledge", "research_evidence"})
+"""Tools that change nothing: their results are not "recorded" changes."""
+CITATION = re.compile(r"\[((?:card|doc):[^\]\s]+)\]")
 
 
 class AgentEngine:
@@ -51,6 +53,7 @@ class AgentEngine:
         self._model = model
         """Injected model (tests, benchmarks); otherwise built from settings on first use."""
         self._bound: tuple[int, Any] | None = None
+        self._usage: UsageLog | None = None
         self.last_usage: TurnUsage | None = None
         """Usage of the most recent turn (also persisted in the `usage` table)."""
         self.last_messages: list[BaseMessage] = []
@@ -95,7 +98,7 @@ class AgentEngine:
         messages = prompt.build(
             journey,
             language,
-            "search_knowledge" in session.tools.tools,
+            set(session.tools.tools),
             past,
             self.settings.history_turns,
             user_text,
@@ -120,18 +123,19 @@ class AgentEngine:
                 ai = recovery.with_ids(ai, step)
                 text = ai.text.strip()
                 if not ai.tool_calls and not ai.invalid_tool_calls:
-                    kind = "text_tool_call" if recovery.looks_like_text_tool_call(text) else ""
-                    kind = kind or ("" if text else "empty")
+                    kind = _misbehaviour(text, bool(recorded), nudged)
                     if not kind:
                         said.append(text)
                         break
+                    if kind == "unrecorded_claim":  # already shown: keep it, then correct
+                        said.append(text)
                     errors.append(f"model: {kind}")
                     if kind in nudged:  # second time in this turn: stop asking, fall back
                         yield _sep(said) + (fallback := _fallback(language, recorded))
                         said.append(fallback)
                         break
                     nudged.add(kind)
-                    if kind == "text_tool_call":
+                    if kind != "empty":
                         messages.append(ai)
                     messages.append(HumanMessage(recovery.nudge(kind)))
                     continue
@@ -140,7 +144,10 @@ class AgentEngine:
                 messages.append(ai)
                 for call in ai.tool_calls:
                     result = session.tools.call(call["name"], call["args"])
-                    (recorded if result.ok else errors).append(result.text)
+                    if not result.ok:
+                        errors.append(result.text)
+                    elif call["name"] not in READ_ONLY:
+                        recorded.append(result.text)
                     messages.append(
                         ToolMessage(result.text, tool_call_id=call["id"], name=call["name"])
                     )
@@ -161,7 +168,11 @@ class AgentEngine:
             said.append(sentence)
             done = recovery.is_auth_failure(exc)
         self._record(session, usage)
-        return self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+        reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+        # Only ids that a tool actually returned count as citations (not invented ones).
+        seen = set(CITATION.findall("\n".join(m.text for m in messages[1:])))
+        reply.citations = [c for c in reply.citations if c in seen]
+        return reply
 
     def _call(
         self,
@@ -215,12 +226,11 @@ class AgentEngine:
 
     def _record(self, session: Session, usage: TurnUsage) -> None:
         self.last_usage = usage
-        if usage.calls:
-            log = UsageLog(session.store.path)
-            try:
-                log.record(session.map_id, usage)
-            finally:
-                log.close()
+        if not usage.calls:
+            return
+        if self._usage is None or self._usage.path != session.store.path:
+            self._usage = UsageLog(session.store.path)
+        self._usage.record(session.map_id, usage)
 
     def _reply(
         self,
@@ -271,6 +281,20 @@ def _drain(turn: Turn) -> Reply:
             next(turn)
         except StopIteration as end:
             return end.value
+
+
+def _misbehaviour(text: str, changed: bool, nudged: set[str]) -> str:
+    """What is wrong with a reply that has no tool calls ('' when nothing is).
+
+    A false "noted!" is only corrected once per turn; the other faults fall back the second
+    time (see the loop)."""
+    if recovery.looks_like_text_tool_call(text):
+        return "text_tool_call"
+    if not text:
+        return "empty"
+    if not changed and "unrecorded_claim" not in nudged and recovery.claims_a_change(text):
+        return "unrecorded_claim"
+    return ""
 
 
 def _sep(said: list[str]) -> str:

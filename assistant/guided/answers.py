@@ -86,9 +86,17 @@ class AnswerWriter:
                     args["position"] = int(groups["pos"])
             else:
                 args = {"stage": _unquote(groups["ref"])}
-            self._call(kind, args, lambda r: r.split(" Map ")[0])
+            self._call(kind, args, lambda _, k=kind, a=args: self._stage_sentence(k, a))
             return True
         return False
+
+    def _stage_sentence(self, kind: str, args: dict[str, Any]) -> str:
+        """A confirmation of a stage correction, in the interview's language."""
+        journey = self.session.map
+        names = " -> ".join(s.name for s in journey.stages)
+        new = args.get("new_name") or args.get("name") or args.get("stage", "")
+        text = prompts.fill(self.t["messages"][kind], name=new, stage=args.get("stage", ""))
+        return f"{text} {prompts.fill(self.t['messages']['stages_set'], stages=names)}"
 
     # per section ---------------------------------------------------------------------------
     def _context(self, field: str, text: str) -> None:
@@ -157,9 +165,7 @@ class AnswerWriter:
         raw = self._items(raw)
         if field == "decision_points":
             for entry in raw:
-                cond, action, risk = parse.decision(
-                    entry, words["if"], words["then"], words["risk_high"], words["risk_low"]
-                )
+                cond, action, risk = parse.decision(entry, words)
                 self._call(
                     "add_decision_point",
                     {
@@ -183,9 +189,7 @@ class AnswerWriter:
                 score, _ = parse.emotion_score(entry, self.t["emotions"], self.t["negations"])
                 item = {"text": parse.strip_score(entry), "score": score}
             elif field == "pain_points":
-                item["text"], sev = parse.severity(
-                    entry, words["severity_high"], words["severity_low"]
-                )
+                item["text"], sev = parse.severity(entry, words)
                 if sev:
                     item["severity"] = sev
             elif field == "milestones":
@@ -193,12 +197,12 @@ class AnswerWriter:
                 if trigger:
                     item["trigger"] = trigger
             items.append(item)
-            shown.append(_show(item, field))
+            shown.append(_show(item, field, self.t))
         self._add_in_batches(
             "add_stage_items",
             {"stage": str(number), "field": field},
             items,
-            lambda chunk: self._list_sentence(label, [_show(i, field) for i in chunk]),
+            lambda chunk: self._list_sentence(label, [_show(i, field, self.t) for i in chunk]),
         )
 
     # plumbing ------------------------------------------------------------------------------
@@ -252,14 +256,15 @@ class AnswerWriter:
         return prompts.fill(self.t["messages"]["recorded"], what=what, items=listing)
 
 
-def _show(item: dict[str, Any], field: str) -> str:
+def _show(item: dict[str, Any], field: str, texts: dict[str, Any] | None = None) -> str:
     text = str(item["text"])
     if field == "touchpoints" and item.get("department"):
         return f"{text} ({item['department']})"
     if field == "emotions":
         return f"{text} ({item['score']:+d})"
     if field == "pain_points" and item.get("severity"):
-        return f"{text} (severity {item['severity']})"
+        template = (texts or {}).get("messages", {}).get("severity_shown", "{text} (severity {n})")
+        return prompts.fill(template, text=text, n=item["severity"])
     if field == "milestones" and item.get("trigger"):
         return f"{text} -> {item['trigger']}"
     return text

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import completeness, prompts
 from assistant.guided import parse
 from assistant.guided.answers import AnswerWriter
+from assistant.ideas import chat as idea_chat
 
 if TYPE_CHECKING:
     from assistant.session import Reply, Session
@@ -28,6 +29,10 @@ class GuidedEngine:
         self.history: list[str] = []
         self.tipper = tipper
         self.explainer = explainer
+        self.last_tip: str | None = None
+        """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
+        self.idea_offer: idea_chat.Offer | None = None
+        """Content ideas shown after a stage's pain points, awaiting the user's verdict."""
 
     # the Engine protocol -------------------------------------------------------------------
     def opening(self, session: Session) -> Reply:
@@ -36,7 +41,11 @@ class GuidedEngine:
         started = bool(journey.context.company or journey.stages or journey.persona.name)
         status = completeness.status(journey)
         intro = (
-            prompts.fill(t["messages"]["resumed"], map=journey.name, status=status.line())
+            prompts.fill(
+                t["messages"]["resumed"],
+                map=journey.name,
+                status=prompts.fill(t["messages"]["progress"], percent=status.percent),
+            )
             if started
             else t["messages"]["greeting"]
         )
@@ -54,6 +63,11 @@ class GuidedEngine:
         gap = self.asked or completeness.next_gap(session.map)
         if not answer:
             return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
+        if self.idea_offer is not None:
+            turn = idea_chat.reply(session, self.idea_offer, answer)
+            self.idea_offer = turn.offer if turn else None
+            if turn is not None:
+                return self._finish(session, turn.lines, turn.results, turn.errors, ask_again=True)
         if parse.is_word(answer, words["help"]):
             return self._finish(session, [msg["help"]], [], [], ask_again=True)
         if parse.is_word(answer, words["why"]):
@@ -70,9 +84,9 @@ class GuidedEngine:
             return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
         if parse.is_word(answer, words["undo"]):
             result = session.tools.call("undo_last_change")
-            note = result.text if result.ok else msg["nothing_to_undo"]
+            note = msg["undone"] if result.ok else msg["nothing_to_undo"]
             self.asked = None
-            return self._finish(session, [note.split(" Map ")[0]], [result.text], [])
+            return self._finish(session, [note], [result.text], [])
         if parse.is_word(answer, words["back"]):
             if not self.history or len(self.history) < 2:
                 return self._finish(session, [msg["nothing_back"]], [], [], ask_again=True)
@@ -99,6 +113,16 @@ class GuidedEngine:
             else:
                 notes.append(msg["help"])
         self.asked = None if writer.ok_count or writer.advanced else gap
+        if gap and gap.endswith(":pain_points") and writer.ok_count:
+            offer = idea_chat.make_offer(session, completeness.stage_of(gap) or 1)
+            if offer is not None and offer.offer is not None:
+                # The offer does not block: the next question follows, and any answer that is
+                # not a verdict on the ideas leaves them proposed and answers that question.
+                self.idea_offer = offer.offer
+                lines = notes + writer.sentences + offer.lines
+                return self._finish(
+                    session, lines, writer.results + offer.results, writer.errors + offer.errors
+                )
         return self._finish(session, notes + writer.sentences, writer.results, writer.errors)
 
     def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
@@ -126,13 +150,17 @@ class GuidedEngine:
         if gap:
             parts.append(self.question(session, gap))
             tip = self.tipper(session, gap) if self.tipper else None
-            if tip:
+            if tip and tip[1] != self.last_tip:
+                self.last_tip = tip[1]
                 t = prompts.guided(session.language)
                 parts.append(prompts.fill(t["messages"]["tip"], tip=tip[0], cite=tip[1]))
                 citations.append(tip[1])
         else:
             t = prompts.guided(session.language)
-            parts.append(prompts.fill(t["messages"]["complete"], map=journey.name))
+            status = completeness.status(journey)
+            key = "complete" if status.complete else "all_asked"
+            missing = sum(len(s.missing) for s in status.sections)
+            parts.append(prompts.fill(t["messages"][key], map=journey.name, n=missing))
         reply = self._reply("\n\n".join(parts), gap, session)
         reply.recorded, reply.errors, reply.citations = results, errors, citations
         return reply

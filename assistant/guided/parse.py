@@ -109,29 +109,45 @@ def find_labels(text: str, labels: dict[str, str]) -> tuple[str, list[Labelled]]
     return intro, found
 
 
+SCORE_AT_END = re.compile(r"(?<![\w-])([-+\u2212\u2013]?[0-2])\s*\)?\s*$|\(([-+\u2212\u2013]?[0-2])\)")
+"""An explicit score at the end, '(-1)' or '+2' (the dash is first in the class: a '+-x'
+range would take every letter)."""
+
+
 def emotion_score(
     text: str, lexicon: dict[Any, list[str]], negations: list[str]
 ) -> tuple[int, bool]:
-    """Score an emotion -2..+2: an explicit number wins, then the lexicon; (score, matched)."""
-    explicit = re.search(r"(?<![\w-])([+-−–]?[0-2])\s*\)?\s*$|\(([+-−–]?[0-2])\)", text)
+    """Score an emotion -2..+2: an explicit number wins, then the lexicon; (score, matched).
+
+    A negation flips only the emotion word it stands right before ('not confident'), so
+    'unsure what to pick, but curious' keeps its positive word.
+    """
+    explicit = SCORE_AT_END.search(text)
     if explicit:
-        raw = (explicit.group(1) or explicit.group(2)).replace("−", "-").replace("–", "-")
+        raw = (explicit.group(1) or explicit.group(2)).replace("\u2212", "-").replace("\u2013", "-")
         return int(raw), True
     words = re.findall(r"[\w']+", text.casefold())
-    negated = any(w in {n.casefold() for n in negations} for w in words)
+    negators = {n.casefold() for n in negations}
     best: int | None = None
-    for score_key, stems in lexicon.items():
-        score = int(score_key)
-        if any(w.startswith(stem.casefold()) for w in words for stem in stems):
-            best = score if best is None or abs(score) > abs(best) else best
+    for index, word in enumerate(words):
+        for score_key, stems in lexicon.items():
+            if not any(word.startswith(stem.casefold()) for stem in stems):
+                continue
+            score = int(score_key)
+            if negators & set(words[max(0, index - 2) : index]):
+                score = -score if score else -1
+            if best is None or abs(score) > abs(best):
+                best = score
+            break
     if best is None:
         return 0, False
-    return (-best if negated else best), True
+    return best, True
 
 
 def strip_score(text: str) -> str:
     """The emotion's wording without a trailing explicit score like '(-1)' or ' +2'."""
-    return re.sub(r"\s*\(?\s*[+-−–]?[0-2]\s*\)?\s*$", "", text).strip() or text
+    match = SCORE_AT_END.search(text)
+    return (text[: match.start()].strip() or text) if match else text
 
 
 def bracket_detail(text: str) -> tuple[str, str | None]:
@@ -145,18 +161,24 @@ def bracket_detail(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def severity(text: str, high: list[str], low: list[str]) -> tuple[str, int | None]:
-    """'price unclear (high)' -> ('price unclear', 3)."""
+def _has_phrase(text: str, phrases: list[str]) -> bool:
+    """Whether one of the phrases occurs as whole words ('likely' is not in 'unlikely')."""
+    def words(value: str) -> str:
+        return " " + " ".join(re.findall(r"[\w!]+", value.casefold())) + " "
+
+    folded = words(text)
+    return any(words(p) in folded for p in phrases if p.strip())
+
+
+def severity(text: str, words: dict[str, Any]) -> tuple[str, int | None]:
+    """'price unclear (high)' -> ('price unclear', 3), with the language's severity words."""
     body, detail = bracket_detail(text)
     if detail is not None:
-        if is_word(detail, high):
-            return body, 3
-        if is_word(detail, low):
-            return body, 1
         if detail.strip() in {"1", "2", "3"}:
             return body, int(detail)
-        if normalise(detail) in {"medium", "średni", "średnie", "media", "medio"}:
-            return body, 2
+        for key, value in (("severity_low", 1), ("severity_medium", 2), ("severity_high", 3)):
+            if is_word(detail, words.get(key, [])):
+                return body, value
     if text.endswith("!!!"):
         return text.rstrip("! "), 3
     return text, None
@@ -170,23 +192,24 @@ def milestone(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def decision(
-    text: str, if_words: list[str], then_words: list[str], risk_high: list[str], risk_low: list[str]
-) -> tuple[str, str, str]:
+def _risk(detail: str, words: dict[str, Any]) -> str | None:
+    # Low first: its phrases ('unlikely', 'low risk') contain the high ones' words.
+    for key, value in (("risk_low", "low"), ("risk_medium", "medium"), ("risk_high", "high")):
+        if _has_phrase(detail, words.get(key, [])):
+            return value
+    return None
+
+
+def decision(text: str, words: dict[str, Any]) -> tuple[str, str, str]:
     """'If the trial is slow, then they try a competitor (high)' -> condition, action, risk."""
-    risk = "medium"
+    risk: str | None = None
     body, detail = bracket_detail(text)
-    if detail is not None and (
-        is_word(detail, risk_high) or is_word(detail, risk_low) or "risk" in detail.casefold()
-    ):
-        risk = (
-            "high"
-            if any(w in detail.casefold() for w in risk_high)
-            else ("low" if any(w in detail.casefold() for w in risk_low) else "medium")
-        )
-        text = body
-    ifs = "|".join(re.escape(w) for w in if_words)
-    thens = "|".join(re.escape(w) for w in then_words)
+    if detail is not None:
+        risk = _risk(detail, words)
+        if risk is not None:
+            text = body
+    ifs = "|".join(re.escape(w) for w in words["if"])
+    thens = "|".join(re.escape(w) for w in words["then"])
     match = re.match(
         rf"^\s*(?:{ifs})\s+(.+?)(?:,?\s+(?:{thens})\s+|,\s*|\s*->\s*)(.+)$", text, re.IGNORECASE
     )
@@ -195,7 +218,8 @@ def decision(
     if match:
         condition, action = match.group(1).strip(), match.group(2).strip()
     else:
-        condition, action = text.strip(), "not stated yet"
-    if "competitor" in action.casefold() and risk == "medium":
-        risk = "high"
+        condition, action = text.strip(), words.get("not_stated", "not stated yet")
+    if risk is None:
+        # Leaving for a competitor, said in the action, is a high risk.
+        risk = "high" if _has_phrase(action, words.get("competitor", [])) else "medium"
     return condition, action, risk

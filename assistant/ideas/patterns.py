@@ -42,6 +42,10 @@ class PatternSet:
     channel: dict[str, str]
     channel_words: dict[str, tuple[str, ...]]
     patterns: dict[str, tuple[Pattern, ...]]
+    format_names: dict[str, str]
+    phase_names: dict[str, str]
+    export: dict[str, Any]
+    """Headings and sentences of the idea lists."""
 
 
 def _read(language: str) -> dict[str, Any] | None:
@@ -96,6 +100,9 @@ def load(language: str) -> PatternSet:
         channel={k: str(v) for k, v in merged("channel").items()},
         channel_words={k: tuple(map(str, v)) for k, v in merged("channel_words").items()},
         patterns=patterns,
+        format_names={k: str(v) for k, v in merged("format_names").items()},
+        phase_names={k: str(v) for k, v in merged("phase_names").items()},
+        export=merged("export"),
     )
 
 

@@ -1,0 +1,124 @@
+"""`journey eval`: run scenarios with a progress bar, print a summary table, write reports.
+
+Kept out of `assistant/cli.py` so the CLI stays a thin list of commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.evals.report import num, pct, to_markdown
+from assistant.evals.results import EvalRun, ScenarioResult
+from assistant.evals.runner import run_all
+from assistant.evals.scenario import default_folder, load_scenarios
+from assistant.settings import Settings, get_settings
+
+
+def run_eval(
+    *,
+    scenarios: Path | None = None,
+    model: str | None = None,
+    user_model: str | None = None,
+    languages: list[str] | None = None,
+    only: list[str] | None = None,
+    json_path: Path | None = None,
+    report_path: Path | None = None,
+    console: Console | None = None,
+    settings: Settings | None = None,
+) -> EvalRun:
+    """Load, run, show and write; raises ValueError (with the fix) for bad input."""
+    out = console or Console(highlight=False)
+    if not out.is_terminal:
+        out.width = max(out.width, 150)  # piped or captured: keep the table readable
+    settings = settings or get_settings()
+    model = model or "guided"
+    chosen = load_scenarios(scenarios or default_folder(), only)
+    if languages:
+        chosen = [s for s in chosen if s.language in languages]
+        if not chosen:
+            raise ValueError(f"No scenario in language(s): {', '.join(languages)}.")
+    llm_user = None
+    if user_model:
+        from assistant import providers
+
+        llm_user = providers.chat_model(settings.model_copy(update={"model": user_model}))
+    if model.strip().casefold() != "guided":
+        from assistant import providers
+
+        problem = providers.problem(settings.model_copy(update={"model": model}))
+        if problem:
+            raise ValueError(problem)
+
+    with Progress(
+        TextColumn("[bold]eval[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(chosen[0].id, total=len(chosen))
+        ids = [s.id for s in chosen]
+
+        def advance(result: ScenarioResult) -> None:
+            progress.advance(task)
+            done = int(progress.tasks[0].completed)
+            if done < len(ids):
+                progress.update(task, description=ids[done])
+
+        run = run_all(
+            chosen, model=model, user_model=llm_user, settings=settings, on_result=advance
+        )
+    out.print(summary_table(run))
+    s = run.summary
+    out.print(
+        f"Overall: recall {pct(s.recall)}, invented {s.invented} ({pct(s.invented_share)}), "
+        f"{num(s.turns_per_slot)} turns per slot, {s.redundant_questions} redundant questions, "
+        f"{s.errors} errors; fuzzy matching: {s.fuzzy}.",
+        markup=False,
+    )
+    if json_path:
+        _write(json_path, run.model_dump_json(indent=2) + "\n")
+        out.print(f"Wrote {json_path}", markup=False)
+    if report_path:
+        _write(report_path, to_markdown(run))
+        out.print(f"Wrote {report_path}", markup=False)
+    return run
+
+
+def summary_table(run: EvalRun) -> Table:
+    table = Table(title=f"evals: {run.summary.model}, {run.summary.user} user")
+    for column in ("scenario", "lang", "style", "recall", "invented", "turns", "turns/slot"):
+        table.add_column(column)
+    for column in ("redundant", "ideas/pain", "cited", "errors"):
+        table.add_column(column, justify="right")
+    for r in run.results:
+        m = r.metrics
+        if m is None:
+            table.add_row(r.id, r.language, r.style, f"[red]{r.status}[/red]", r.reason[:60])
+            continue
+        table.add_row(
+            r.id,
+            r.language,
+            r.style,
+            pct(m.recall),
+            f"{m.invented}/{m.user_facts}",
+            str(m.user_turns),
+            num(m.turns_per_slot),
+            str(m.redundant_questions),
+            num(m.ideas_per_pain),
+            pct(m.cited_share),
+            str(m.errors),
+        )
+    return table
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"Cannot write {path}: {exc}") from exc

@@ -1,0 +1,136 @@
+"""The guided interview's idea step: offer ideas for a stage's pain points, then read the
+user's verdict ('accept 1,3', 'yes', 'no', 'reject 2', 'more', 'later').
+
+The offer does not block the interview: the next question is asked with it, and any other
+answer closes the offer and is handled as usual (so scripted interviews are unaffected).
+
+Offered ideas are saved as proposals the moment they are shown, so nothing depends on the
+chat continuing; the verdict only changes their status through `set_idea_status`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant import prompts
+from assistant.guided import parse
+from assistant.ideas.generate import generate, pain_phrase
+from assistant.ideas.patterns import load
+from assistant.ideas.save import propose, set_status
+
+if TYPE_CHECKING:
+    from assistant.session import Session
+
+CHAT_PER_PAIN = 3
+GENERAL_COMMANDS = ("help", "done", "show", "undo", "back", "why")
+"""Interview commands that close the offer (ideas stay proposed) and then work as usual."""
+
+
+@dataclass
+class Offer:
+    """Ideas shown to the user, numbered from 1 in `ids` order."""
+
+    stage_number: int
+    ids: list[str]
+
+
+@dataclass
+class Turn:
+    """The idea step's answer to one message."""
+
+    lines: list[str]
+    offer: Offer | None
+    """The offer still open (same or a new batch), or None once the user decided."""
+    results: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _texts(session: Session) -> dict[str, Any]:
+    return prompts.guided(session.language)["ideas"]
+
+
+def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn | None:
+    """Propose ideas for the stage's pain points and list them; None when there are none.
+
+    Without `fresh`, pain points that already have ideas are left alone; with it ('more'),
+    every pain point gets new ideas unlike any already on the stage.
+    """
+    journey = session.map
+    plans = generate(
+        journey,
+        stage=stage_number,
+        per_pain=CHAT_PER_PAIN,
+        top_up=not fresh,
+        language=session.language,
+    )
+    drafts = [d for plan in plans for d in plan.drafts]
+    if not drafts:
+        return None
+    saved = propose(session.tools, drafts)
+    if not saved.ids:
+        return Turn(saved.errors, None, errors=saved.errors)
+    t = _texts(session)
+    names = load(session.language).format_names
+    stage = journey.stages[stage_number - 1]
+    lines = [prompts.fill(t["offer"], stage=stage.name)]
+    pains = {p.id: p.text for p in stage.pain_points}
+    current = None
+    for n, draft in enumerate(saved.drafts, 1):
+        if draft.pain_point_id != current:
+            current = draft.pain_point_id
+            lines.append(prompts.fill(t["pain"], pain=pain_phrase(pains.get(current, ""))))
+        fmt = names.get(draft.format, draft.format)
+        lines.append(prompts.fill(t["item"], n=n, format=fmt, title=draft.title))
+    lines.append(t["ask"])
+    return Turn(["\n".join(lines)], Offer(stage_number, saved.ids), errors=saved.errors)
+
+
+def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
+    """The user's verdict on an offer; None when the answer is something else (an interview
+    command or the answer to the next question), which closes the offer."""
+    t = _texts(session)
+    words = t["words"]
+    guided_words = prompts.guided(session.language)["words"]
+    if any(parse.is_word(answer, guided_words[w]) for w in GENERAL_COMMANDS):
+        return None
+    if parse.is_word(answer, words["accept_all"]):
+        return _decide(session, offer, offer.ids, [])
+    if parse.is_word(answer, words["reject_all"]):
+        return _decide(session, offer, [], offer.ids)
+    if parse.is_word(answer, words["later"]):
+        return Turn([prompts.fill(t["later"], map=session.map.name)], None)
+    if parse.is_word(answer, words["more"]):
+        more = make_offer(session, offer.stage_number, fresh=True)
+        return more or Turn([t["no_more"]], None)
+    for kind in ("accept", "reject"):
+        match = re.match(words[kind], parse.normalise(answer), re.IGNORECASE)
+        if not match:
+            continue
+        numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers"))]
+        wrong = [str(n) for n in numbers if not 1 <= n <= len(offer.ids)]
+        if wrong:
+            text = prompts.fill(t["bad_number"], numbers=", ".join(wrong), max=len(offer.ids))
+            return Turn([text, t["ask"]], offer)
+        chosen = [offer.ids[n - 1] for n in dict.fromkeys(numbers)]
+        if kind == "accept":
+            return _decide(session, offer, chosen, [i for i in offer.ids if i not in chosen])
+        return _decide(session, offer, [], chosen)
+    return None  # an answer to the next question: the ideas stay proposed
+
+
+def _decide(session: Session, offer: Offer, accept: list[str], reject: list[str]) -> Turn:
+    t = _texts(session)
+    lines: list[str] = []
+    errors: list[str] = []
+    for ids, status, key in ((accept, "accepted", "accepted"), (reject, "rejected", "rejected")):
+        if not ids:
+            continue
+        error = set_status(session.tools, ids, status)
+        if error:
+            errors.append(error)
+            lines.append(error.removeprefix("Error: "))
+        else:
+            lines.append(prompts.fill(t[key], n=len(ids)))
+    return Turn([" ".join(lines)], None, errors=errors)

@@ -1,0 +1,225 @@
+"""The LLM idea generator: structured output from any LangChain chat model.
+
+One request per pain point, grounded in the persona, the stage and its phase, the pain point
+and its evidence, and the format cards that fit the stage (`prompts/ideas/llm.md.j2`). The
+answer is checked like user input: ideas in a format that does not fit the stage, empty
+titles and ideas that repeat one already on the map (or earlier in the answer) are dropped.
+When the model fails or returns too few usable ideas, the deterministic generator fills the
+gap, so every pain point still gets its ideas and the reason is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant import prompts
+from assistant.ideas import dedupe, phases
+from assistant.ideas.generate import (
+    IdeaDraft,
+    PainIdeas,
+    StageIdeas,
+    generate,
+    pain_phrase,
+)
+from assistant.schema import ContentFormat, JourneyMap
+
+LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "it": "Italian"}
+
+
+class LLMIdea(BaseModel):
+    """One content idea answering the pain point."""
+
+    format: ContentFormat
+    """The content format; only formats listed as fitting the stage."""
+    title: str = Field(min_length=3, max_length=300)
+    """Specific working title in the customer's wording."""
+    angle: str = Field(default="", max_length=600)
+    """The hook of the piece, one sentence."""
+    question: str = Field(default="", max_length=400)
+    """The customer question it answers."""
+    channel: str = Field(default="", max_length=120)
+    """Where it is published or sent, preferably one of the persona's channels."""
+
+
+class LLMIdeas(BaseModel):
+    """Content ideas for one pain point."""
+
+    ideas: list[LLMIdea]
+    """The ideas, each in a different format where possible."""
+
+
+def generate_with_llm(
+    journey: JourneyMap,
+    llm: BaseChatModel,
+    stage: str | int | None = None,
+    formats: list[str] | None = None,
+    per_pain: int = 3,
+    top_up: bool = False,
+    language: str | None = None,
+    evidence: dict[str, str] | None = None,
+) -> tuple[list[StageIdeas], list[str]]:
+    """Idea drafts per stage and pain point from the model, plus the problems met.
+
+    `evidence` maps citation ids (found in the pain points' provenance) to their text.
+    The plan of the deterministic generator decides how many ideas each pain point needs
+    and supplies any that the model could not.
+    """
+    lang = language or journey.language
+    plans = generate(journey, stage, formats, per_pain, top_up, lang)
+    problems: list[str] = []
+    for plan in plans:
+        fit = phases.fitting_formats(plan.phases)
+        if formats:
+            fit = {f: w for f, w in fit.items() if f in formats}
+        for group in plan.pains:
+            want = len(group.drafts)
+            if not want:
+                continue
+            ideas, problem = _ask(llm, _prompt(journey, plan, group, fit, want, lang, evidence))
+            kept = _accept(journey, plan, group, ideas, fit, want)
+            if problem or len(kept) < want:
+                problems.append(
+                    f"Pain point '{pain_phrase(group.pain.text)}': "
+                    + (problem or f"the model gave {len(kept)} usable idea(s) of {want}")
+                    + "; the rest come from the idea patterns."
+                )
+            seen = dedupe.Seen(d.title for d in kept)
+            for draft in group.drafts:
+                if len(kept) >= want:
+                    break
+                if draft.title not in seen:
+                    kept.append(draft)
+                    seen.add(draft.title)
+            group.drafts = kept
+    return plans, problems
+
+
+def _prompt(
+    journey: JourneyMap,
+    plan: StageIdeas,
+    group: PainIdeas,
+    fit: dict[str, int],
+    count: int,
+    language: str,
+    evidence: dict[str, str] | None,
+) -> str:
+    cards = [c for f, c in sorted(phases.format_cards().items()) if f in fit]
+    stage = plan.stage
+    ids = group.pain.provenance.evidence
+    return prompts.render(
+        "ideas/llm.md.j2",
+        language_name=LANGUAGE_NAMES.get(language, "English"),
+        persona=journey.persona.name,
+        role=journey.persona.role,
+        tone=journey.persona.tone,
+        channels=[c.text for c in journey.persona.channels],
+        product=journey.context.product,
+        company=journey.context.company,
+        stage=stage.name,
+        phase=plan.phases.primary,
+        questions=[q.text for q in stage.questions],
+        milestone=next((m.text for m in stage.milestones), ""),
+        pain=group.pain.text,
+        severity=group.pain.severity,
+        evidence=[f"[{i}] {(evidence or {}).get(i, '')}".strip() for i in ids],
+        cards=cards,
+        avoid=[i.text for i in stage.content_ideas],
+        count=count,
+    )
+
+
+def _ask(llm: BaseChatModel, prompt: str) -> tuple[list[LLMIdea], str | None]:
+    """The model's ideas, validated one by one; a problem sentence when it failed."""
+    messages = [HumanMessage(prompt)]
+    try:
+        try:
+            out = llm.with_structured_output(LLMIdeas, include_raw=True).invoke(messages)
+        except NotImplementedError:
+            # Models without tool calling: ask for plain JSON and read it ourselves.
+            raw = llm.invoke(messages)
+            return _from_raw(raw)
+    except Exception as exc:  # the model or its client failed; patterns take over
+        return [], f"the model failed ({type(exc).__name__}: {exc})"
+    parsed = out.get("parsed") if isinstance(out, dict) else None
+    if isinstance(parsed, LLMIdeas):
+        return parsed.ideas, None
+    return _from_raw(out.get("raw") if isinstance(out, dict) else None)
+
+
+def _from_raw(raw: Any) -> tuple[list[LLMIdea], str | None]:
+    """Ideas from a tool call's arguments or a JSON text, skipping invalid ones."""
+    data: Any = None
+    if isinstance(raw, AIMessage) and raw.tool_calls:
+        data = raw.tool_calls[0].get("args")
+    elif isinstance(raw, AIMessage):
+        data = _json(raw.text)
+    items = data.get("ideas") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        return [], "the model's answer was not a list of ideas"
+    ideas = []
+    for item in items:
+        try:
+            ideas.append(LLMIdea.model_validate(item))
+        except ValidationError:
+            continue
+    return ideas, None if ideas else "none of the model's ideas was valid"
+
+
+def _json(text: str) -> Any:
+    match = re.search(r"[\[{].*[\]}]", text or "", re.DOTALL)
+    if not match:
+        return None
+    try:
+        return json.loads(match.group(0))
+    except json.JSONDecodeError:
+        return None
+
+
+def _accept(
+    journey: JourneyMap,
+    plan: StageIdeas,
+    group: PainIdeas,
+    ideas: list[LLMIdea],
+    fit: dict[str, int],
+    want: int,
+) -> list[IdeaDraft]:
+    stage = plan.stage
+    linked = [i.text for i in stage.content_ideas if i.pain_point_id == group.pain.id]
+    seen = dedupe.Seen(linked)
+    taken = {dedupe.key(i.text) for i in stage.content_ideas}
+    taken |= {dedupe.key(d.title) for p in plan.pains if p is not group for d in p.drafts}
+    fallback = {d.format: d for d in group.drafts}
+    cards = phases.format_cards()
+    kept: list[IdeaDraft] = []
+    for idea in ideas:
+        title = " ".join(idea.title.split())
+        if idea.format not in fit or title in seen or dedupe.key(title) in taken:
+            continue
+        card = cards.get(idea.format)
+        base = fallback.get(idea.format) or (group.drafts[0] if group.drafts else None)
+        kept.append(
+            IdeaDraft(
+                stage_id=stage.id,
+                pain_point_id=group.pain.id,
+                format=idea.format,
+                title=title,
+                angle=idea.angle.strip(),
+                question=idea.question.strip() or (base.question if base else ""),
+                cta=base.cta if base else "",
+                channel=idea.channel.strip() or (base.channel if base else ""),
+                card_id=card.card_id if card else None,
+                evidence=([f"card:{card.card_id}"] if card else [])
+                + list(group.pain.provenance.evidence),
+            )
+        )
+        seen.add(title)
+        taken.add(dedupe.key(title))
+        if len(kept) >= want:
+            break
+    return kept

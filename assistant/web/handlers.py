@@ -1,0 +1,184 @@
+"""What the page's events do, as plain methods over the Python API (no layout here).
+
+Each browser tab holds its own `Session` in a `gr.State`, so two people on two maps never
+share map state. `assistant.session` (and with it LangChain) is imported on first use rather
+than at start-up, so `journey serve` answers its first request about as fast as a bare
+Gradio app; `warm_up()` then loads it in the background.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.settings import Settings
+from assistant.store import Store
+from assistant.web import views
+from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
+
+if TYPE_CHECKING:
+    from assistant.session import Session
+
+DEFAULT_MAP = "my-journey"
+
+
+class WebError(Exception):
+    """A problem to show the user (Gradio shows it as an error toast)."""
+
+
+class Handlers:
+    """The behaviour behind the page; `app.py` wires these to components."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.exports_dir = settings.home / "exports"
+
+    # sessions ------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Import the session machinery in a background thread after the server is up."""
+        threading.Thread(target=lambda: __import__("assistant.session"), daemon=True).start()
+
+    def store(self) -> Store:
+        return Store(self.settings.db_path)
+
+    def map_names(self) -> list[str]:
+        store = self.store()
+        try:
+            return views.map_choices(store.list_maps())
+        finally:
+            store.close()
+
+    def open(self, name: str | None, create: bool = False) -> tuple[Session, list[dict]]:
+        """Open (or with `create`, create) a map; returns the session and the chat to show."""
+        from assistant.session import open_session
+
+        name = (name or "").strip()
+        if create and not name:
+            raise WebError("Give the new map a name.")
+        names = self.map_names()
+        if create and name in names:
+            raise WebError(f"A map named '{name}' already exists: open it from the list.")
+        if not create and name and name not in names:
+            raise WebError(f"No map named '{name}'.")
+        try:
+            session = open_session(
+                map=name or None, new=create, settings=self.settings, home=self.settings.home
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise WebError(str(exc)) from exc
+        history = views.history_messages(session.history())
+        reply = session.start()
+        return session, history + [views.assistant_message(reply.text)]
+
+    def resume(self, wanted: str | None, saved: str | None) -> tuple[Session, list[dict]]:
+        """First page load: the map in the URL, else the one this browser used, else the most
+        recent map, else a new one."""
+        names = self.map_names()
+        for candidate in (wanted, saved):
+            if candidate and candidate in names:
+                return self.open(candidate)
+        if names:
+            return self.open(names[0])
+        return self.open(DEFAULT_MAP, create=True)
+
+    def ensure(self, session: Session | None) -> Session:
+        if session is None:
+            raise WebError("Open or create a map first (Maps tab).")
+        return session
+
+    def panels(self, session: Session) -> tuple[str, str, str]:
+        """The live map, the progress meter and the next question's purpose."""
+        journey = session.map
+        from assistant.completeness import status
+
+        st = status(journey)
+        return (
+            views.map_panel(journey),
+            views.progress_html(st),
+            views.purpose_html(journey, st.next_gap, session.language),
+        )
+
+    # chat ------------------------------------------------------------------------------------
+    def chat(
+        self, session: Session, text: str, messages: list[dict]
+    ) -> Iterator[tuple[list[dict], bool]]:
+        """Stream one answer: yields (messages, final) as pieces arrive."""
+        from assistant.session import Reply
+
+        messages = list(messages or []) + [views.user_message(text)]
+        messages.append({"role": "assistant", "content": ""})
+        streamed = ""
+        for piece in session.stream(text):
+            if isinstance(piece, Reply):
+                messages[-1] = views.assistant_message(piece.text)
+                yield messages, True
+                return
+            streamed += piece
+            messages[-1] = views.assistant_message(streamed)
+            yield messages, False
+
+    # maps ------------------------------------------------------------------------------------
+    def rename(self, session: Session, new_name: str) -> str:
+        new_name = (new_name or "").strip()
+        if not new_name:
+            raise WebError("Type the new name first.")
+        try:
+            session.store.rename(session.map.name, new_name)
+        except ValueError as exc:
+            raise WebError(str(exc)) from exc
+        return new_name
+
+    def delete(self, session: Session, confirm: bool) -> None:
+        if not confirm:
+            raise WebError("Tick 'Yes, delete this map' to confirm.")
+        session.store.delete(session.map.name)
+        session.store.close()
+
+    # research --------------------------------------------------------------------------------
+    def ingest(self, session: Session, files: list[str]) -> Iterator[list[list[Any]]]:
+        """Ingest uploaded files one by one, yielding the per-file result table as it grows."""
+        try:
+            from assistant.ingest import ingest_paths
+        except ImportError as exc:  # the research ingest is optional in this build
+            raise WebError("Research upload is not available in this build.") from exc
+        if not files:
+            raise WebError("Choose one or more files first.")
+        rows: list[list[Any]] = []
+        kb = session.context.knowledge
+        for path in files:
+            report = ingest_paths(kb, [Path(path)], map_name=session.map.name)
+            rows += views.ingest_rows(report)
+            yield rows
+
+    # ideas -----------------------------------------------------------------------------------
+    def set_ideas(self, session: Session, ids: list[str], status: str) -> str:
+        if not ids:
+            raise WebError("Pick one or more ideas first.")
+        result = session.tools.call("set_idea_status", {"item_ids": ids, "status": status})
+        if not result.ok:
+            raise WebError(result.text)
+        return result.text.split(" Map ")[0]
+
+    def ideas_file(self, session: Session, fmt: str | None) -> str:
+        journey = session.map
+        folder = Path(tempfile.mkdtemp(dir=self._exports()))
+        path = folder / f"{file_stem(journey.name)}-ideas.csv"
+        path.write_text(views.ideas_csv(journey, fmt or None), encoding="utf-8")
+        return str(path)
+
+    # exports ---------------------------------------------------------------------------------
+    def export(self, session: Session, fmt: str) -> str:
+        if fmt not in EXPORT_FORMATS:
+            raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(EXPORT_FORMATS)}.")
+        folder = Path(tempfile.mkdtemp(dir=self._exports()))
+        try:
+            return str(write_export(session.map, fmt, folder))
+        except RuntimeError as exc:  # RendererMissing for PNG without Chromium
+            raise WebError(str(exc)) from exc
+
+    def _exports(self) -> Path:
+        self.exports_dir.mkdir(parents=True, exist_ok=True)
+        return self.exports_dir

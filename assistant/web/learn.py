@@ -1,0 +1,40 @@
+"""The Learn tab: a sample map to explore and the knowledge cards as concept explanations."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from assistant.resources import knowledge_dir
+from assistant.retrieval.cards import Card, load_cards
+from assistant.web import views
+
+FIRST_CONCEPT = "what-is-a-journey-map"
+
+
+@cache
+def cards(language: str = "en") -> dict[str, Card]:
+    """The knowledge cards of one language by id (format cards included)."""
+    return {c.id: c for c in load_cards(knowledge_dir()) if c.language == language}
+
+
+def concept_choices(language: str = "en") -> list[tuple[str, str]]:
+    """(title, id) for the concept dropdown: concepts first, then content formats."""
+    found = cards(language).values()
+    concepts = sorted((c for c in found if not c.format), key=lambda c: c.title)
+    formats = sorted((c for c in found if c.format), key=lambda c: c.title)
+    return [(c.title, c.id) for c in concepts] + [(f"Format: {c.title}", c.id) for c in formats]
+
+
+def concept_text(card_id: str | None, language: str = "en") -> str:
+    """A card's explanation with its citation, or a hint when nothing is chosen."""
+    card = cards(language).get(card_id or "")
+    if card is None:
+        return "Pick a concept to read what it means and how to fill it in."
+    return views.concept_markdown(card)
+
+
+def sample_panel() -> str:
+    """The sample map, drawn like the live one."""
+    from assistant.web.sample import sample_map
+
+    return views.map_panel(sample_map())

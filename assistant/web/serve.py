@@ -1,0 +1,76 @@
+"""Start the web app: `journey serve` and the tests both come through `launch_app`."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from assistant.settings import Settings, get_settings
+
+# Gradio phones home for analytics and version checks; the app must work offline and quietly.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    """`user:password` -> (user, password); ValueError with a clear message otherwise."""
+    if not text:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth must look like user:password.")
+    return user, password
+
+
+def launch_app(
+    settings: Settings | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    auth: str | None = None,
+    quiet: bool = True,
+) -> tuple[Any, str]:
+    """Build and start the app without blocking; returns (the Blocks, its local URL)."""
+    from assistant.web.app import create_app
+    from assistant.web.style import APP_CSS
+
+    settings = settings or get_settings()
+    credentials = parse_auth(auth if auth is not None else settings.auth)
+    exports = settings.home / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    demo = create_app(settings)
+    # Each tab has its own session and SQLite connection, so tabs may run side by side.
+    demo.queue(default_concurrency_limit=8)
+    # Uploads get double the ingest limit here so an oversized file still reaches ingest and
+    # comes back as a per-file "over the limit" result rather than a bare transport error.
+    upload_cap = f"{max(1, int(settings.max_upload_mb * 2))}mb"
+    _, url, _ = demo.launch(
+        server_name=host or settings.host,
+        server_port=port or settings.port,
+        auth=credentials,
+        prevent_thread_lock=True,
+        quiet=quiet,
+        share=False,
+        css=APP_CSS,
+        allowed_paths=[str(exports.resolve())],
+        max_file_size=upload_cap,
+        ssr_mode=False,
+        footer_links=["api"],
+    )
+    demo.journey_handlers.warm_up()  # type: ignore[attr-defined]
+    return demo, str(url)
+
+
+def serve(
+    settings: Settings | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    auth: str | None = None,
+) -> None:
+    """Start the app, print its URL, and serve until interrupted."""
+    demo, url = launch_app(settings, host=host, port=port, auth=auth)
+    print(f"Journey assistant is running at {url}  (Ctrl+C to stop)", flush=True)
+    try:
+        demo.block_thread()
+    finally:
+        demo.close()

@@ -1,0 +1,119 @@
+"""The guided interview's idea step: offered after a stage's pain points, then decided."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.session import Session
+from tests.ideas_fixtures import stored_session
+
+
+def _at_pain_points(home: Path) -> Session:
+    """The fixed map with stage 3's pain points as the next gap."""
+    session = stored_session(home)
+    for gap in [
+        "context:purpose",
+        "context:destination",
+        "persona:quantitative",
+        "persona:qualitative",
+        "persona:goals",
+        "persona:challenges",
+        "persona:tone",
+        "persona:evidence_sources",
+    ]:
+        session.tools.call("skip_gap", {"gap": gap})
+    for n in (1, 2, 4, 5):
+        for field in (
+            "goals",
+            "actions",
+            "touchpoints",
+            "questions",
+            "thoughts",
+            "emotions",
+            "pain_points",
+            "relief",
+            "milestones",
+            "decision_points",
+        ):
+            session.tools.call("skip_gap", {"gap": f"stage:{n}:{field}"})
+    for field in ("goals", "actions", "touchpoints", "questions", "thoughts", "emotions"):
+        session.tools.call("skip_gap", {"gap": f"stage:3:{field}"})
+    reply = session.start()
+    assert reply.gap == "stage:3:pain_points", reply.text
+    return session
+
+
+def _ideas(session: Session) -> list:
+    return session.map.stages[2].content_ideas
+
+
+def test_pain_points_are_followed_by_an_offer_and_accept_some(home: Path) -> None:
+    session = _at_pain_points(home)
+    reply = session.send("Hidden fees in the quote (high); no proof it works for firms our size")
+    assert "Recorded pain points" in reply.text
+    assert "content ideas for the pain points of 'Compare and decide'" in reply.text
+    assert "accept 1,3" in reply.text
+    assert reply.gap == "stage:3:relief"
+    assert reply.text.index("accept 1,3") < reply.text.index("moments of relief")
+    ideas = _ideas(session)
+    assert len(ideas) == 6 and all(i.status == "proposed" for i in ideas)
+    assert "  1. " in reply.text and "  6. " in reply.text
+    reply = session.send("accept 1, 3")
+    assert "Accepted 2 idea(s)" in reply.text and "Rejected 4 idea(s)" in reply.text
+    assert reply.gap == "stage:3:relief" and "moments of relief" in reply.text
+    statuses = [i.status for i in _ideas(session)]
+    assert statuses == ["accepted", "rejected", "accepted", "rejected", "rejected", "rejected"]
+    # the interview goes on as usual
+    reply = session.send("a clear quote")
+    assert "Recorded moments of relief" in reply.text
+
+
+def test_more_then_yes_and_bad_numbers(home: Path) -> None:
+    session = _at_pain_points(home)
+    session.send("Hidden fees in the quote")
+    first = {i.text for i in _ideas(session)}
+    assert len(first) == 3
+    reply = session.send("7")
+    assert "no idea 7 in the list" in reply.text and len(_ideas(session)) == 3
+    reply = session.send("more")
+    assert "  1. " in reply.text
+    new = [i for i in _ideas(session) if i.text not in first]
+    assert len(new) == 3
+    reply = session.send("yes")
+    assert "Accepted 3 idea(s)" in reply.text
+    new_ids = {i.id for i in new}
+    assert [i.status for i in _ideas(session) if i.id in new_ids] == ["accepted"] * 3
+    assert all(i.status == "proposed" for i in _ideas(session) if i.text in first)
+
+
+def test_no_rejects_all_and_later_leaves_them_proposed(home: Path) -> None:
+    session = _at_pain_points(home)
+    session.send("Hidden fees in the quote")
+    reply = session.send("no")
+    assert "Rejected 3 idea(s)" in reply.text
+    assert {i.status for i in _ideas(session)} == {"rejected"}
+    session.send("undo")  # undo works and the interview is not stuck in the idea step
+    assert {i.status for i in _ideas(session)} == {"proposed"}
+
+
+def test_any_other_answer_goes_to_the_next_question(home: Path) -> None:
+    session = _at_pain_points(home)
+    session.send("Hidden fees in the quote")
+    reply = session.send("the quote arrives within an hour")
+    assert "Recorded moments of relief" in reply.text
+    assert {i.status for i in _ideas(session)} == {"proposed"}
+    reply = session.send("yes")  # the offer is closed: 'yes' is no longer about the ideas
+    assert "Accepted" not in reply.text
+    assert {i.status for i in _ideas(session)} == {"proposed"}
+
+
+def test_later_and_interview_commands_close_the_offer(home: Path) -> None:
+    session = _at_pain_points(home)
+    session.send("Hidden fees in the quote")
+    reply = session.send("later")
+    assert "journey ideas acme" in reply.text and reply.gap == "stage:3:relief"
+    assert {i.status for i in _ideas(session)} == {"proposed"}
+    session2 = _at_pain_points(home / "other")
+    session2.send("Hidden fees in the quote")
+    reply = session2.send("done")
+    assert reply.done

@@ -1,0 +1,106 @@
+"""The web app's pure functions: chat messages, progress, purpose, ideas, Learn tab, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from builders import call, fill_map, new_session
+
+from assistant.completeness import status
+from assistant.web import views
+from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
+from assistant.web.learn import concept_choices, concept_text
+from assistant.web.sample import STAGES, sample_map
+from assistant.web.serve import parse_auth
+
+
+def test_chat_text_shows_html_as_text_but_keeps_markdown() -> None:
+    shown = views.chat_text("**Recorded** <script>alert(1)</script> & <br>")
+    assert shown == "**Recorded** &lt;script&gt;alert(1)&lt;/script&gt; &amp; <br>"
+    msgs = views.history_messages(
+        [{"role": "user", "content": "<b>hi</b>"}, {"role": "tool", "content": "x"}]
+    )
+    assert msgs == [{"role": "user", "content": "&lt;b&gt;hi&lt;/b&gt;"}]
+
+
+def test_progress_and_purpose_follow_the_status(tmp_path: Path) -> None:
+    s = new_session(tmp_path / "home")
+    journey = s.map
+    st = status(journey)
+    meter = views.progress_html(st)
+    assert 'data-percent="0"' in meter and "Context 0/5" in meter
+    purpose = views.purpose_html(journey, st.next_gap)
+    assert 'data-gap="context:company"' in purpose
+    assert "Naming the company" in purpose  # the 'why' from prompts/guided/en.yaml
+    fill_map(s, stages=2)
+    st = status(s.map)
+    assert st.complete and 'data-percent="100"' in views.progress_html(st)
+    assert "Nothing left to ask" in views.purpose_html(s.map, None)
+    assert views.gap_label(s.map, "stage:2:pain_points").endswith("pain points")
+    assert s.map.stages[1].name in views.gap_label(s.map, "stage:2:pain_points")
+
+
+def test_purpose_escapes_stage_names(tmp_path: Path) -> None:
+    s = new_session(tmp_path / "home")
+    call(s, "set_stages", names=["<i>Find</i>"])
+    html = views.purpose_html(s.map, "stage:1:goals")
+    assert "<i>" not in html and "&lt;i&gt;Find" in html
+
+
+def test_ideas_rows_filter_and_csv(tmp_path: Path) -> None:
+    s = fill_map(new_session(tmp_path / "home"), stages=2)
+    pain = s.map.stages[0].pain_points[0].id
+    for fmt, title in (("webinar", "Live Q&A"), ("faq", "Pricing FAQ")):
+        call(s, "add_content_idea", stage="1", format=fmt, title=title, pain_point_id=pain)
+    rows = views.idea_rows(s.map)
+    assert [r[1] for r in rows] == ["Webinar", "FAQ"]
+    assert rows[0][4] == s.map.stages[0].pain_points[0].text
+    assert [r[2] for r in views.idea_rows(s.map, "faq")] == ["Pricing FAQ"]
+    parsed = list(csv.reader(io.StringIO(views.ideas_csv(s.map, "webinar"))))
+    assert parsed[0] == views.IDEA_COLUMNS and parsed[1][2] == "Live Q&A"
+
+
+def test_sample_map_is_complete_and_shows_provenance() -> None:
+    journey = sample_map()
+    assert [s.name for s in journey.stages] == STAGES
+    assert status(journey).percent >= 90
+    panel = views.map_panel(journey)
+    assert "Harbor &amp; Pine Coffee" in panel and "<polyline" in panel
+    assert 'class="chip suggestion"' in panel and 'class="chip accepted"' in panel
+    assert "card:decision-trees" in panel
+
+
+def test_learn_tab_explains_concepts_with_citations() -> None:
+    choices = dict((cid, title) for title, cid in concept_choices())
+    assert "touchpoints" in choices and "emotions-and-emotion-curve" in choices
+    text = concept_text("touchpoints")
+    assert text.startswith("### ") and "*Source: [card:touchpoints]*" in text
+    assert "Pick a concept" in concept_text(None)
+
+
+@pytest.mark.parametrize("fmt", sorted(set(EXPORT_FORMATS) - {"png"}))
+def test_text_exports_are_written_and_escaped(tmp_path: Path, fmt: str) -> None:
+    s = fill_map(new_session(tmp_path / "home", name="../acme/<x>"), stages=2)
+    call(
+        s, "add_stage_items", stage="1", field="pain_points", items=[{"text": "<script>x</script>"}]
+    )
+    path = write_export(s.map, fmt, tmp_path / "out")
+    assert path.parent == tmp_path / "out" and path.name == f"acme-x.{EXPORT_FORMATS[fmt]}"
+    text = path.read_text()
+    if fmt == "json":
+        assert json.loads(text)["stages"][0]["pain_points"][-1]["text"] == "<script>x</script>"
+    if fmt == "html":
+        assert "<script>x" not in text and "&lt;script&gt;x" in text
+
+
+def test_file_stem_and_auth_parsing() -> None:
+    assert file_stem("../../etc/passwd") == "etc-passwd"
+    assert file_stem("...") == "map"
+    assert parse_auth("team:s3cret:x") == ("team", "s3cret:x")
+    assert parse_auth(None) is None
+    with pytest.raises(ValueError, match="user:password"):
+        parse_auth("nopassword")
