@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run chat serve test lint typecheck unit browser mermaid bench clean
+.PHONY: install run chat serve test lint typecheck unit browser mermaid eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ unit: install ## pytest only
 
 test: install browser $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
 	$(BIN)/pytest -q -ra
+
+eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report
+	$(BIN)/journey eval --report eval-report.md --json eval-report.json
 
 bench: install ## print speed and memory figures
 	@for f in evals/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -187,6 +187,55 @@ def maps_history(name: str, home: Path | None = HomeOpt) -> None:
     console().print(table)
 
 
+@maps_app.command("suggestions")
+def maps_suggestions(name: str, home: Path | None = HomeOpt) -> None:
+    """List items waiting for the team's OK (assistant, research or knowledge suggestions)."""
+    from assistant.render import item_label
+    from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS
+
+    m = load_map(home, name)
+    table = Table("id", "where", "suggestion", "source", "evidence")
+    where = [(f"persona {f}", getattr(m.persona, f)) for f in PERSONA_LIST_FIELDS]
+    where += [(f"{s.name} / {f}", getattr(s, f)) for s in m.stages for f in STAGE_FIELDS]
+    for label, items in where:
+        for item in items:
+            if item.provenance.is_suggestion:
+                table.add_row(
+                    item.id,
+                    label,
+                    item_label(item),
+                    item.provenance.source.value,
+                    " ".join(item.provenance.evidence),
+                )
+    if not table.rows:
+        console().print("No suggestions waiting.")
+        return
+    console().print(table)
+
+
+def _verdict(name: str, ids: list[str], home: Path | None, tool: str) -> None:
+    from tools import ToolBox, ToolContext
+
+    m = load_map(home, name)
+    settings = get_settings(home=home)
+    result = ToolBox(ToolContext(store_for(home), m.id, settings)).call(tool, {"item_ids": ids})
+    if not result.ok:
+        fail(result.text.removeprefix("Error: "))
+    console().print(result.text, markup=False)
+
+
+@maps_app.command("accept")
+def maps_accept(name: str, ids: list[str], home: Path | None = HomeOpt) -> None:
+    """Accept suggestions by id (they become facts, keeping their evidence)."""
+    _verdict(name, ids, home, "accept_suggestion")
+
+
+@maps_app.command("reject")
+def maps_reject(name: str, ids: list[str], home: Path | None = HomeOpt) -> None:
+    """Reject suggestions by id (they leave the map)."""
+    _verdict(name, ids, home, "reject_suggestion")
+
+
 class Format(StrEnum):
     json = "json"
     md = "md"

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 MIN_SIMILARITY = 0.2  # cosine; below it a snippet is about something else (MiniLM scale)
 RATING_KEYS = ("rating", "stars", "score", "rate", "ocena", "gwiazdki", "voto", "valutazione")
-NEGATIVE = frozenset(re.findall(r"\w+", """
+NEGATIVE = frozenset(
+    re.findall(
+        r"\w+",
+        """
     nightmare awful terrible bad worst slow confusing confused hard difficult annoying annoyed
     frustrating frustrated broken bug bugs crash crashes error errors fail failed never late
     outdated expensive hidden cancel cancelled refund problem problems issue issues stuck lost
@@ -28,19 +31,36 @@ NEGATIVE = frozenset(re.findall(r"\w+", """
     frustrujace rozczarowany skomplikowane niejasne czekac czekalem koszmar
     difficile lento lenta confuso confusa problema problemi errore errori costoso caro
     deluso delusa complicato brutto pessimo attesa mai rotto
-"""))
-POSITIVE = frozenset(re.findall(r"\w+", """
+""",
+    )
+)
+POSITIVE = frozenset(
+    re.findall(
+        r"\w+",
+        """
     love loved great good easy quick quickly fast painless helpful clear simple saves saved
     value recommend excellent perfect happy relieved smooth friendly best nice
     latwo latwy szybko dobry dobre swietny polecam pomocny jasne prosty zadowolony
     facile veloce ottimo buono chiaro semplice consiglio utile contento perfetto
-"""))
+""",
+    )
+)
 FEELINGS = {
     "en": {-2: "Very frustrated", -1: "Frustrated", 0: "Neutral", 1: "Satisfied", 2: "Delighted"},
-    "pl": {-2: "Bardzo sfrustrowany", -1: "Sfrustrowany", 0: "Neutralny", 1: "Zadowolony",
-           2: "Zachwycony"},
-    "it": {-2: "Molto frustrato", -1: "Frustrato", 0: "Neutrale", 1: "Soddisfatto",
-           2: "Entusiasta"},
+    "pl": {
+        -2: "Bardzo sfrustrowany",
+        -1: "Sfrustrowany",
+        0: "Neutralny",
+        1: "Zadowolony",
+        2: "Zachwycony",
+    },
+    "it": {
+        -2: "Molto frustrato",
+        -1: "Frustrato",
+        0: "Neutrale",
+        1: "Soddisfatto",
+        2: "Entusiasta",
+    },
 }
 
 
@@ -104,14 +124,21 @@ def _most_negative_clause(text: str) -> str:
 def suggestions_from_hit(hit: Hit, stage: Stage, language: str = "en") -> list[EvidenceSuggestion]:
     """Pain point, question and emotion suggestions one snippet supports."""
     mood = sentiment(hit)
-    source: dict[str, Any] = {k: hit.metadata[k] for k in ("file", "page", "row", "rating", "date")
-              if k in hit.metadata}
+    source: dict[str, Any] = {
+        k: hit.metadata[k] for k in ("file", "page", "row", "rating", "date") if k in hit.metadata
+    }
     made: list[EvidenceSuggestion] = []
 
-    def add(field_name: Literal["pain_points", "questions", "emotions"], text: str,
-            score: int | None = None) -> None:
-        made.append(EvidenceSuggestion(field_name, text.rstrip(".")[:300], [hit.id], stage.name,
-                                       score, hit.snippet, source))
+    def add(
+        field_name: Literal["pain_points", "questions", "emotions"],
+        text: str,
+        score: int | None = None,
+    ) -> None:
+        made.append(
+            EvidenceSuggestion(
+                field_name, text.rstrip(".")[:300], [hit.id], stage.name, score, hit.snippet, source
+            )
+        )
 
     if mood < 0:
         add("pain_points", _most_negative_clause(hit.snippet))
@@ -124,14 +151,19 @@ def suggestions_from_hit(hit: Hit, stage: Stage, language: str = "en") -> list[E
     return made
 
 
-def suggest_for_stage(kb: KnowledgeBase, journey: JourneyMap, stage_ref: str | int,
-                      k: int = 6) -> list[EvidenceSuggestion]:
+def suggest_for_stage(
+    kb: KnowledgeBase, journey: JourneyMap, stage_ref: str | int, k: int = 6
+) -> list[EvidenceSuggestion]:
     """Suggestions for one stage from the map's research (KeyError for an unknown stage)."""
     stage = journey.find_stage(stage_ref)
-    hits = kb.search(stage_query(stage), k=k, kind="document", map_name=journey.name,
-                     method="dense")  # dense: its cosine score gives a relevance floor
-    existing = {item.text.casefold() for name in ("pain_points", "questions", "emotions")
-                for item in getattr(stage, name)}
+    hits = kb.search(
+        stage_query(stage), k=k, kind="document", map_name=journey.name, method="dense"
+    )  # dense: its cosine score gives a relevance floor
+    existing = {
+        item.text.casefold()
+        for name in ("pain_points", "questions", "emotions")
+        for item in getattr(stage, name)
+    }
     seen: set[tuple[str, str]] = set()
     out: list[EvidenceSuggestion] = []
     for hit in hits:
@@ -146,7 +178,8 @@ def suggest_for_stage(kb: KnowledgeBase, journey: JourneyMap, stage_ref: str | i
     return out
 
 
-def suggest_for_map(kb: KnowledgeBase, journey: JourneyMap, k: int = 6
-                    ) -> dict[str, list[EvidenceSuggestion]]:
+def suggest_for_map(
+    kb: KnowledgeBase, journey: JourneyMap, k: int = 6
+) -> dict[str, list[EvidenceSuggestion]]:
     """Suggestions for every stage of the map, by stage name."""
     return {stage.name: suggest_for_stage(kb, journey, stage.id, k) for stage in journey.stages}

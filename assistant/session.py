@@ -114,11 +114,10 @@ def make_engine(settings: Settings) -> Engine:
 
 
 def _knowledge_tools(ctx: ToolContext) -> list:
-    try:
-        from tools.knowledge_tools import make_knowledge_tools  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(make_knowledge_tools(ctx))
+    from tools.evidence_tools import make_evidence_tools
+    from tools.knowledge_tools import make_knowledge_tools
+
+    return [*make_knowledge_tools(ctx), *make_evidence_tools(ctx)]
 
 
 def open_session(

@@ -188,6 +188,16 @@ class Store:
             db.execute("DELETE FROM maps WHERE id = ?", (journey.id,))
             db.execute("DELETE FROM changes WHERE map_id = ?", (journey.id,))
             db.execute("DELETE FROM chat WHERE map_id = ?", (journey.id,))
+            # The LLM agent's token usage rows live in the same file (assistant/agent/usage.py).
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage'").fetchone():
+                db.execute("DELETE FROM usage WHERE map_id = ?", (journey.id,))
+
+    def change_count(self, map_id: str) -> int:
+        """How many changes (not undos) the map's log holds."""
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM changes WHERE map_id = ? AND tool != 'undo'", (map_id,)
+        ).fetchone()
+        return int(row[0])
 
     def changes(self, map_id: str, limit: int = 1000) -> list[Change]:
         rows = self._conn.execute(

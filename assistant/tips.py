@@ -42,11 +42,19 @@ def summary(card: Card, limit: int = TIP_CHARS) -> str:
 
 # Card topics that fit a context or persona question better than the section's general cards.
 SUBFIELD_TOPICS = {
-    "company": ("what-is-a-journey-map",), "product": ("context",), "market": ("b2b", "b2c"),
-    "purpose": ("purpose", "ideation", "launch"), "destination": ("destination",),
-    "name": ("segmentation",), "role": ("decision-makers",), "quantitative": ("quantitative",),
-    "qualitative": ("qualitative", "reviews"), "goals": ("research",), "challenges": ("reviews",),
-    "channels": ("channels",), "tone": ("tone",),
+    "company": ("what-is-a-journey-map",),
+    "product": ("context",),
+    "market": ("b2b", "b2c"),
+    "purpose": ("purpose", "ideation", "launch"),
+    "destination": ("destination",),
+    "name": ("segmentation",),
+    "role": ("decision-makers",),
+    "quantitative": ("quantitative",),
+    "qualitative": ("qualitative", "reviews"),
+    "goals": ("research",),
+    "challenges": ("reviews",),
+    "channels": ("channels",),
+    "tone": ("tone",),
 }
 
 

@@ -37,14 +37,20 @@ def main() -> None:
                 turns.append((time.perf_counter() - start) * 1000)
             for n in range(50):
                 start = time.perf_counter()
-                result = session.tools.call("add_stage_items", {"stage": "1", "field": "thoughts",
-                                                                "items": [f"thought {run}-{n}"]})
+                result = session.tools.call(
+                    "add_stage_items",
+                    {"stage": "1", "field": "thoughts", "items": [f"thought {run}-{n}"]},
+                )
                 changes.append((time.perf_counter() - start) * 1000)
                 assert result.ok
-    print(f"guided turn latency: n={len(turns)} p50={statistics.median(turns):.1f} ms "
-          f"p95={percentile(turns, 0.95):.1f} ms max={max(turns):.1f} ms (target p95 < 20 ms)")
-    print(f"one persisted change (tool call, validate, SQLite commit): n={len(changes)} "
-          f"p50={statistics.median(changes):.1f} ms p95={percentile(changes, 0.95):.1f} ms")
+    print(
+        f"guided turn latency: n={len(turns)} p50={statistics.median(turns):.1f} ms "
+        f"p95={percentile(turns, 0.95):.1f} ms max={max(turns):.1f} ms (target p95 < 20 ms)"
+    )
+    print(
+        f"one persisted change (tool call, validate, SQLite commit): n={len(changes)} "
+        f"p50={statistics.median(changes):.1f} ms p95={percentile(changes, 0.95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

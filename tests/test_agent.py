@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import openai
+import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from assistant.agent import AgentEngine
@@ -369,3 +370,24 @@ def test_a_plain_answer_to_a_question_is_not_nudged(home: Path) -> None:
     reply = session.send("What is a touchpoint?")
     assert reply.text.startswith("A touchpoint") and not reply.errors
     assert len(model_of(session).requests) == 1
+
+
+def test_provider_names_are_resolved_in_one_place(home: Path) -> None:
+    from langchain_openai import ChatOpenAI
+
+    from assistant import providers
+
+    assert str(providers.parse_model("openai:gpt-4.1-mini")) == "openai:gpt-4.1-mini"
+    assert str(providers.parse_model("gpt-4.1")) == "openai:gpt-4.1"
+    with pytest.raises(providers.ProviderError, match="Unknown model 'claude:x'"):
+        providers.parse_model("claude:x")
+    local = get_settings(home=home, model="ollama:llama3.1", max_retries=5, request_timeout=7)
+    assert providers.problem(local) is None, "local servers need no key"
+    model = providers.chat_model(local)
+    assert isinstance(model, ChatOpenAI)
+    assert model.openai_api_base == providers.OLLAMA_URL
+    assert (model.max_retries, model.request_timeout, model.model_name) == (5, 7, "llama3.1")
+    keyless = get_settings(home=home, model="openai:gpt-4.1-mini")
+    assert "OPENAI_API_KEY" in (providers.problem(keyless) or "")
+    with pytest.raises(providers.ProviderError):
+        providers.chat_model(keyless)

@@ -29,10 +29,15 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def journey() -> JourneyMap:
-    return JourneyMap(name="acme", stages=[
-        Stage(name="Get started", goals=[Item(text="Set up the account and import the drivers")]),
-        Stage(name="Compare offers", questions=[Item(text="Is it good value for money?")]),
-    ])
+    return JourneyMap(
+        name="acme",
+        stages=[
+            Stage(
+                name="Get started", goals=[Item(text="Set up the account and import the drivers")]
+            ),
+            Stage(name="Compare offers", questions=[Item(text="Is it good value for money?")]),
+        ],
+    )
 
 
 def test_onboarding_complaints_become_suggestions(settings: Settings, journey: JourneyMap) -> None:
@@ -40,8 +45,9 @@ def test_onboarding_complaints_become_suggestions(settings: Settings, journey: J
     ingest_paths(kb, [FIXTURES / "reviews.csv", FIXTURES / "sales-call.txt"], map_name="acme")
     found = suggest_for_stage(kb, journey, "Get started")
     by_field = {(s.field, s.text): s for s in found}
-    pain = by_field[("pain_points", "Confusing setup: I could not figure out how to import my "
-                                    "drivers")]
+    pain = by_field[
+        ("pain_points", "Confusing setup: I could not figure out how to import my drivers")
+    ]
     assert pain.source == {"file": "reviews.csv", "row": 3, "rating": 2, "date": "2025-02-11"}
     assert pain.evidence[0].startswith("doc:") and pain.stage == "Get started"
     assert ("questions", "Why is the import so hard?") in by_field
@@ -72,29 +78,45 @@ def test_sentiment_from_rating_or_lexicon() -> None:
     assert sentiment(hit("We met on Tuesday")) == 0
 
 
-def test_cli_ingest_search_and_evidence(settings: Settings, journey: JourneyMap, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_ingest_search_and_evidence(
+    settings: Settings, journey: JourneyMap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Two cards instead of the shipped folder keep the index build short; the shipped
     # cards are searched in tests/test_retrieval.py.
     cards = tmp_path / "cards"
     cards.mkdir()
-    for card_id, body in {"touchpoints": "A touchpoint is where the customer meets the brand.",
-                          "pain-points": "Pain points are the customer's frustrations."}.items():
+    for card_id, body in {
+        "touchpoints": "A touchpoint is where the customer meets the brand.",
+        "pain-points": "Pain points are the customer's frustrations.",
+    }.items():
         (cards / f"{card_id}.md").write_text(
-            f"---\nid: {card_id}\ntitle: {card_id}\nlanguage: en\n---\n{body}\n")
+            f"---\nid: {card_id}\ntitle: {card_id}\nlanguage: en\n---\n{body}\n"
+        )
     monkeypatch.setattr("assistant.resources.knowledge_dir", lambda: cards)
     runner = CliRunner()
     home = str(settings.home)
-    bad = runner.invoke(app, ["ingest", str(FIXTURES / "reviews.csv"), str(FIXTURES / "locked.pdf"),
-                              "--map", "acme", "--home", home])
+    bad = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "reviews.csv"),
+            str(FIXTURES / "locked.pdf"),
+            "--map",
+            "acme",
+            "--home",
+            home,
+        ],
+    )
     assert bad.exit_code == 1, bad.output
     assert "locked.pdf: encrypted PDF" in bad.output and "5 chunks added" in bad.output
-    good = runner.invoke(app, ["ingest", str(FIXTURES / "reviews.csv"), "--map", "acme",
-                               "--home", home])
+    good = runner.invoke(
+        app, ["ingest", str(FIXTURES / "reviews.csv"), "--map", "acme", "--home", home]
+    )
     assert good.exit_code == 0 and "already ingested" in good.output
 
-    found = runner.invoke(app, ["search", "what is a touchpoint?", "-k", "2", "--json",
-                                "--home", home])
+    found = runner.invoke(
+        app, ["search", "what is a touchpoint?", "-k", "2", "--json", "--home", home]
+    )
     assert found.exit_code == 0, found.output
     hits = json.loads(found.output)
     assert hits[0]["id"] == "card:touchpoints" and hits[0]["citation"] == "[card:touchpoints]"
@@ -104,8 +126,9 @@ def test_cli_ingest_search_and_evidence(settings: Settings, journey: JourneyMap,
     store = Store(settings.db_path)
     store.create("acme")
     before = store.load("acme")
-    store.save_change(before, journey.model_copy(update={"id": before.id}), "test", {}, "user",
-                      "stages")
+    store.save_change(
+        before, journey.model_copy(update={"id": before.id}), "test", {}, "user", "stages"
+    )
     shown = runner.invoke(app, ["evidence", "acme", "--stage", "Get started", "--home", home])
     assert shown.exit_code == 0, shown.output
     assert "pain_points" in shown.output and "[doc:" in shown.output

@@ -168,3 +168,16 @@ def test_what_is_question_is_answered_from_the_cards_with_a_citation(tmp_path):
     assert "card:touchpoints" in reply.citations
     assert "[card:touchpoints]" in reply.text
     assert reply.gap == "context:product" and s.map.context.product is None
+
+
+def test_undo_reverts_the_whole_last_answer_including_offered_ideas(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover", "Decide"])
+    s.start()
+    reply = s.send("pains: price unclear (high), no reviews")
+    stage = s.map.stages[0]
+    assert len(stage.pain_points) == 2 and stage.content_ideas  # labelled pains -> ideas offer
+    assert "1." in reply.text
+    s.send("undo")
+    stage = s.map.stages[0]
+    assert stage.pain_points == [] and stage.content_ideas == []

@@ -69,10 +69,15 @@ def test_details_severity_milestones_and_decisions():
     assert parse.severity("price unclear (high)", w) == ("price unclear", 3)
     assert parse.severity("slow site (moderate)", w) == ("slow site", 2)
     assert parse.severity("typo (low)", w) == ("typo", 1)
-    assert parse.milestone("demo booked -> call within a day") == ("demo booked",
-                                                                   "call within a day")
+    assert parse.milestone("demo booked -> call within a day") == (
+        "demo booked",
+        "call within a day",
+    )
     assert parse.decision("if the trial is slow, then they try a competitor (high)", w) == (
-        "the trial is slow", "they try a competitor", "high")
+        "the trial is slow",
+        "they try a competitor",
+        "high",
+    )
     assert parse.decision("price too high -> leave", w) == ("price too high", "leave", "medium")
 
 
@@ -101,8 +106,12 @@ def test_a_negation_flips_only_the_word_it_precedes():
     lex, neg = EN["emotions"], EN["negations"]
     assert parse.emotion_score("not sure what to pick, but curious", lex, neg) == (1, True)
     pl = prompts.guided("pl")
-    assert parse.emotion_score("nie wie co wybrać, ale jest zaciekawiony", pl["emotions"],
-                               pl["negations"])[0] > 0
+    assert (
+        parse.emotion_score(
+            "nie wie co wybrać, ale jest zaciekawiony", pl["emotions"], pl["negations"]
+        )[0]
+        > 0
+    )
 
 
 def test_commands_are_matched_loosely():

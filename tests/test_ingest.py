@@ -13,8 +13,15 @@ from assistant.retrieval.readers import ReadError, pick_text_column, read_csv
 from assistant.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "research"
-GOOD = ["interview-notes.md", "sales-call.txt", "landing-page.html", "reviews.csv",
-        "survey.csv", "workshop.docx", "survey-report.pdf"]
+GOOD = [
+    "interview-notes.md",
+    "sales-call.txt",
+    "landing-page.html",
+    "reviews.csv",
+    "survey.csv",
+    "workshop.docx",
+    "survey-report.pdf",
+]
 BAD = {
     "broken.pdf": "broken PDF",
     "locked.pdf": "encrypted PDF",
@@ -27,8 +34,14 @@ BAD = {
 
 @pytest.fixture
 def kb(tmp_path: Path) -> KnowledgeBase:
-    settings = Settings().model_copy(update={"home": tmp_path / "home", "chroma_url": None,
-                                             "embeddings": "minilm", "max_upload_mb": 1.0})
+    settings = Settings().model_copy(
+        update={
+            "home": tmp_path / "home",
+            "chroma_url": None,
+            "embeddings": "minilm",
+            "max_upload_mb": 1.0,
+        }
+    )
     return KnowledgeBase(settings, cards_dir=tmp_path)
 
 
@@ -49,12 +62,17 @@ def test_each_format_goes_in_with_metadata(kb: KnowledgeBase) -> None:
     page = top("onboarding satisfaction fell")
     assert (page["file"], page["page"]) == ("survey-report.pdf", 2)
     row = top("could not import my drivers")
-    assert (row["file"], row["row"], row["rating"], row["date"]) == ("reviews.csv", 3, 2,
-                                                                     "2025-02-11")
+    assert (row["file"], row["row"], row["rating"], row["date"]) == (
+        "reviews.csv",
+        3,
+        2,
+        "2025-02-11",
+    )
     survey = top("address asked twice at checkout")
     assert (survey["file"], survey["score"]) == ("survey.csv", 3)
     assert "do not index me" not in " ".join(
-        h.snippet for h in kb.search("tracking", k=20, kind="document"))
+        h.snippet for h in kb.search("tracking", k=20, kind="document")
+    )
 
 
 def test_reingesting_adds_nothing(kb: KnowledgeBase) -> None:
@@ -95,8 +113,9 @@ def test_bad_files_get_reasons_and_the_rest_go_in(kb: KnowledgeBase, tmp_path: P
     assert kb.research_count() == 1
 
 
-def test_a_failed_store_leaves_nothing_behind(kb: KnowledgeBase,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_store_leaves_nothing_behind(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
     collection = kb.collection("research")
     calls = {"n": 0}
     real_upsert = collection.upsert

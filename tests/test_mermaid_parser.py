@@ -14,8 +14,12 @@ from assistant.schema import Emotion, Item, JourneyMap, Stage
 
 MERMAID = Path(__file__).resolve().parents[1] / ".cache" / "mermaid" / "mermaid.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +50,11 @@ def page():
 
 
 def nasty_map() -> JourneyMap:
-    stage = Stage(name="Step 1: compare; #pricing",
-                  actions=[Item(text="Reads: reviews; forums #1")],
-                  emotions=[Emotion(text="angry", score=-2)])
+    stage = Stage(
+        name="Step 1: compare; #pricing",
+        actions=[Item(text="Reads: reviews; forums #1")],
+        emotions=[Emotion(text="angry", score=-2)],
+    )
     return JourneyMap(name="n", stages=[stage, Stage(name="Buy")])
 
 

@@ -21,7 +21,12 @@ def test_environment_names(monkeypatch, tmp_path):
     monkeypatch.setenv("JOURNEY_PORT", "9000")
     s = Settings()
     assert (s.home, s.lang, s.model, s.openai_base_url, s.port) == (
-        tmp_path, "it", "openai:gpt-4.1-mini", "http://127.0.0.1:11434/v1", 9000)
+        tmp_path,
+        "it",
+        "openai:gpt-4.1-mini",
+        "http://127.0.0.1:11434/v1",
+        9000,
+    )
 
 
 def test_unrelated_variables_do_not_leak(monkeypatch):
@@ -42,6 +47,9 @@ def test_cli_overrides_skip_none(tmp_path):
 def test_env_example_lists_every_setting():
     text = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
     for name, field in Settings.model_fields.items():
-        env = field.validation_alias if isinstance(field.validation_alias, str) else (
-            f"JOURNEY_{name.upper()}")
+        env = (
+            field.validation_alias
+            if isinstance(field.validation_alias, str)
+            else (f"JOURNEY_{name.upper()}")
+        )
         assert f"{env}=" in text, env

@@ -87,8 +87,10 @@ def make_knowledge_tools(ctx: KnowledgeContext) -> list[BaseTool]:
         except ValueError as exc:
             return f"Search failed: {exc}"
         if not hits:
-            return ("No research found for this map. The team can add files with "
-                    f"`journey ingest PATH --map {map_name or 'NAME'}`.")
+            return (
+                "No research found for this map. The team can add files with "
+                f"`journey ingest PATH --map {map_name or 'NAME'}`."
+            )
         return format_hits(hits)
 
     return [

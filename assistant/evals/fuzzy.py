@@ -12,7 +12,9 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
+from types import ModuleType
 
+_rf_fuzz: ModuleType | None
 try:  # rapidfuzz is optional: faster, same formula
     from rapidfuzz import fuzz as _rf_fuzz
 except ImportError:  # pragma: no cover - depends on the environment

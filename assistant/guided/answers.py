@@ -25,6 +25,8 @@ class AnswerWriter:
         self.results: list[str] = []
         self.errors: list[str] = []
         self.ok_count = 0
+        self.pain_stages: list[int] = []
+        """Stages (numbers) whose pain points this answer added: the ideas step follows."""
         self.advanced = False
         """True when the answer was handled without a change (e.g. a skip)."""
 
@@ -198,12 +200,15 @@ class AnswerWriter:
                     item["trigger"] = trigger
             items.append(item)
             shown.append(_show(item, field, self.t))
+        before = self.ok_count
         self._add_in_batches(
             "add_stage_items",
             {"stage": str(number), "field": field},
             items,
             lambda chunk: self._list_sentence(label, [_show(i, field, self.t) for i in chunk]),
         )
+        if field == "pain_points" and self.ok_count > before and number not in self.pain_stages:
+            self.pain_stages.append(number)
 
     # plumbing ------------------------------------------------------------------------------
     def _items(self, items: list[str]) -> list[str]:

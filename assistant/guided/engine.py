@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import completeness, prompts
-from assistant.guided import parse
+from assistant.guided import evidence_step, parse
 from assistant.guided.answers import AnswerWriter
 from assistant.ideas import chat as idea_chat
 
@@ -31,6 +31,12 @@ class GuidedEngine:
         self.explainer = explainer
         self.last_tip: str | None = None
         """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
+        self.evidence_offer: evidence_step.EvidenceOffer | None = None
+        """Research-backed suggestions listed to the user, awaiting a verdict."""
+        self.hinted: set[str] = set()
+        """Stage ids whose research hint was shown already."""
+        self.turn_changes = 0
+        """How many changes the last answer made, so 'undo' reverts that whole answer."""
         self.idea_offer: idea_chat.Offer | None = None
         """Content ideas shown after a stage's pain points, awaiting the user's verdict."""
 
@@ -52,6 +58,14 @@ class GuidedEngine:
         return self._finish(session, [intro], [], [])
 
     def respond(self, session: Session, text: str) -> Reply:
+        before = session.store.change_count(session.map_id)
+        reply = self._respond(session, text)
+        made = session.store.change_count(session.map_id) - before
+        if made > 0:
+            self.turn_changes = made
+        return reply
+
+    def _respond(self, session: Session, text: str) -> Reply:
         t = prompts.guided(session.language)
         words, msg = t["words"], t["messages"]
         notes: list[str] = []
@@ -68,6 +82,15 @@ class GuidedEngine:
             self.idea_offer = turn.offer if turn else None
             if turn is not None:
                 return self._finish(session, turn.lines, turn.results, turn.errors, ask_again=True)
+        if self.evidence_offer is not None:
+            verdict = evidence_step.reply(session, self.evidence_offer, answer)
+            self.evidence_offer = verdict.offer if verdict else None
+            if verdict is not None:
+                return self._finish(
+                    session, verdict.lines, verdict.results, verdict.errors, ask_again=True
+                )
+        if parse.is_word(answer, t["evidence"]["words"]):
+            return self._evidence(session, gap)
         if parse.is_word(answer, words["help"]):
             return self._finish(session, [msg["help"]], [], [], ask_again=True)
         if parse.is_word(answer, words["why"]):
@@ -83,7 +106,14 @@ class GuidedEngine:
         if parse.is_word(answer, words["show"]):
             return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
         if parse.is_word(answer, words["undo"]):
-            result = session.tools.call("undo_last_change")
+            # Undo the whole last turn (an answer may have written pain points and the ideas
+            # that followed them); a second 'undo' goes one change further back.
+            steps = max(1, self.turn_changes)
+            self.turn_changes = 0
+            for _ in range(steps):
+                result = session.tools.call("undo_last_change")
+                if not result.ok:
+                    break
             note = msg["undone"] if result.ok else msg["nothing_to_undo"]
             self.asked = None
             return self._finish(session, [note], [result.text], [])
@@ -113,8 +143,8 @@ class GuidedEngine:
             else:
                 notes.append(msg["help"])
         self.asked = None if writer.ok_count or writer.advanced else gap
-        if gap and gap.endswith(":pain_points") and writer.ok_count:
-            offer = idea_chat.make_offer(session, completeness.stage_of(gap) or 1)
+        for stage_number in writer.pain_stages:  # also after labelled answers ('pains: ...')
+            offer = idea_chat.make_offer(session, stage_number)
             if offer is not None and offer.offer is not None:
                 # The offer does not block: the next question follows, and any answer that is
                 # not a verdict on the ideas leaves them proposed and answers that question.
@@ -122,7 +152,7 @@ class GuidedEngine:
                 lines = notes + writer.sentences + offer.lines
                 return self._finish(
                     session, lines, writer.results + offer.results, writer.errors + offer.errors
-                )
+                )  # one offer per turn: a second stage's ideas come with `journey ideas`
         return self._finish(session, notes + writer.sentences, writer.results, writer.errors)
 
     def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
@@ -148,6 +178,9 @@ class GuidedEngine:
         parts = [line for line in lines if line]
         citations: list[str] = []
         if gap:
+            hint = self._research_hint(session, gap)
+            if hint:
+                parts.append(hint)
             parts.append(self.question(session, gap))
             tip = self.tipper(session, gap) if self.tipper else None
             if tip and tip[1] != self.last_tip:
@@ -164,6 +197,33 @@ class GuidedEngine:
         reply = self._reply("\n\n".join(parts), gap, session)
         reply.recorded, reply.errors, reply.citations = results, errors, citations
         return reply
+
+    def _evidence(self, session: Session, gap: str | None) -> Reply:
+        """List what the research says about the current stage, as pending suggestions."""
+        number = completeness.stage_of(gap) or (1 if session.map.stages else None)
+        if number is None:
+            t = prompts.guided(session.language)
+            what = t["stage_fields"]["pain_points"]
+            text = prompts.fill(t["messages"]["stage_needed"], what=what)
+            return self._finish(session, [text], [], [], ask_again=True)
+        turn = evidence_step.offer(session, number)
+        self.evidence_offer = turn.offer
+        reply = self._finish(session, turn.lines, turn.results, turn.errors, ask_again=True)
+        reply.citations = turn.citations + reply.citations
+        return reply
+
+    def _research_hint(self, session: Session, gap: str) -> str | None:
+        """Once per stage, at its first question, say that research can be consulted."""
+        number = completeness.stage_of(gap)
+        journey = session.map
+        if number is None or number > len(journey.stages):
+            return None
+        stage = journey.stages[number - 1]
+        if stage.id in self.hinted or not evidence_step.has_research(session):
+            return None
+        self.hinted.add(stage.id)
+        t = prompts.guided(session.language)
+        return prompts.fill(t["evidence"]["hint"], stage=stage.name)
 
     def _reply(self, text: str, gap: str | None, session: Session, done: bool = False) -> Reply:
         from assistant.session import Reply

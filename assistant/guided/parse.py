@@ -109,7 +109,9 @@ def find_labels(text: str, labels: dict[str, str]) -> tuple[str, list[Labelled]]
     return intro, found
 
 
-SCORE_AT_END = re.compile(r"(?<![\w-])([-+\u2212\u2013]?[0-2])\s*\)?\s*$|\(([-+\u2212\u2013]?[0-2])\)")
+SCORE_AT_END = re.compile(
+    r"(?<![\w-])([-+\u2212\u2013]?[0-2])\s*\)?\s*$|\(([-+\u2212\u2013]?[0-2])\)"
+)
 """An explicit score at the end, '(-1)' or '+2' (the dash is first in the class: a '+-x'
 range would take every letter)."""
 
@@ -163,6 +165,7 @@ def bracket_detail(text: str) -> tuple[str, str | None]:
 
 def _has_phrase(text: str, phrases: list[str]) -> bool:
     """Whether one of the phrases occurs as whole words ('likely' is not in 'unlikely')."""
+
     def words(value: str) -> str:
         return " " + " ".join(re.findall(r"[\w!]+", value.casefold())) + " "
 

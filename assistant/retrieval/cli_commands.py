@@ -22,11 +22,13 @@ HOME = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HO
 
 @app.command("ingest")
 def ingest_command(
-    paths: list[Path] = typer.Argument(..., help="Research files or folders (md, txt, pdf, "
-                                       "docx, html, csv)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Research files or folders (md, txt, pdf, docx, html, csv)."
+    ),
     map_name: str | None = typer.Option(None, "--map", help="The map this research belongs to."),
-    text_column: str | None = typer.Option(None, "--text-column",
-                                           help="CSV column holding the text (else detected)."),
+    text_column: str | None = typer.Option(
+        None, "--text-column", help="CSV column holding the text (else detected)."
+    ),
     home: Path | None = HOME,
 ) -> None:
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
@@ -34,8 +36,9 @@ def ingest_command(
     from assistant.retrieval import KnowledgeBase
 
     kb = KnowledgeBase(get_settings(home=home))
-    report = ingest_paths(kb, paths, map_name=map_name, text_column=text_column,
-                          progress=console.is_terminal)
+    report = ingest_paths(
+        kb, paths, map_name=map_name, text_column=text_column, progress=console.is_terminal
+    )
     for result in report.files:
         name = escape(str(result.path))
         if result.status == "failed":
@@ -55,8 +58,9 @@ def search_command(
     query: str = typer.Argument(..., help="What to look up."),
     k: int = typer.Option(5, "-k", min=1, max=50, help="How many results."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    research: bool = typer.Option(False, "--research", help="Search ingested research, "
-                                  "not the knowledge cards."),
+    research: bool = typer.Option(
+        False, "--research", help="Search ingested research, not the knowledge cards."
+    ),
     map_name: str | None = typer.Option(None, "--map", help="With --research: only this map's."),
     home: Path | None = HOME,
 ) -> None:
@@ -67,21 +71,29 @@ def search_command(
     if not research:
         kb.ensure_index(progress=console.is_terminal and not as_json)
     try:
-        hits = kb.search(query, k=k, kind="document" if research else "knowledge",
-                         map_name=map_name)
+        hits = kb.search(
+            query, k=k, kind="document" if research else "knowledge", map_name=map_name
+        )
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
-        typer.echo(json.dumps([{**hit.__dict__, "citation": hit.cite()} for hit in hits],
-                              ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                [{**hit.__dict__, "citation": hit.cite()} for hit in hits],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not hits:
         console.print("No results.")
         return
     table = Table("citation", "title", "snippet", "score", show_lines=True)
     for hit in hits:
-        table.add_row(escape(hit.cite()), escape(hit.title), escape(hit.snippet), f"{hit.score:.3f}")
+        table.add_row(
+            escape(hit.cite()), escape(hit.title), escape(hit.snippet), f"{hit.score:.3f}"
+        )
     console.print(table)
 
 
@@ -90,6 +102,12 @@ def evidence_command(
     name: str = typer.Argument(..., help="The map."),
     stage: str | None = typer.Option(None, "--stage", help="One stage (number or name)."),
     k: int = typer.Option(6, "-k", min=1, max=30, help="Snippets per stage."),
+    suggest: bool = typer.Option(
+        False,
+        "--suggest",
+        help="Also add them to the map as "
+        "suggestions (accept with `journey maps accept NAME ID...`).",
+    ),
     home: Path | None = HOME,
 ) -> None:
     """Show research snippets for each stage as suggested pain points, questions, emotions."""
@@ -105,8 +123,10 @@ def evidence_command(
         raise typer.Exit(1) from exc
     kb = KnowledgeBase(settings)
     if kb.research_count(journey.name) == 0:
-        console.print(f"No research for map '{escape(journey.name)}' yet: add some with "
-                      f"`journey ingest PATH --map {escape(journey.name)}`.")
+        console.print(
+            f"No research for map '{escape(journey.name)}' yet: add some with "
+            f"`journey ingest PATH --map {escape(journey.name)}`."
+        )
         return
     try:
         stages = [journey.find_stage(stage)] if stage else journey.stages
@@ -120,5 +140,19 @@ def evidence_command(
             console.print("[dim]No research speaks to this stage.[/dim]")
         for s in found:
             score = f" ({s.score:+d})" if s.score is not None else ""
-            console.print(f"[bold]{s.field}[/bold]{score}: {escape(s.text)} "
-                          f"[dim]{escape(' '.join(f'[{e}]' for e in s.evidence))}[/dim]")
+            console.print(
+                f"[bold]{s.field}[/bold]{score}: {escape(s.text)} "
+                f"[dim]{escape(' '.join(f'[{e}]' for e in s.evidence))}[/dim]"
+            )
+        if suggest and found:
+            from tools.context import ToolContext, ToolError
+            from tools.evidence_tools import suggest_from_research
+
+            ctx = ToolContext(Store(settings.db_path), journey.id, settings, kb)
+            try:
+                written = suggest_from_research(ctx, current.id, k)
+            except ToolError as exc:
+                console.print(f"[red]{escape(str(exc))}[/red]")
+                raise typer.Exit(1) from exc
+            ids = " ".join(w.item_id for w in written)
+            console.print(f"Added {len(written)} suggestion(s): {escape(ids)}")

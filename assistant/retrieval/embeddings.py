@@ -125,8 +125,11 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
         out: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
         batch: list[int] = []
         for i in [*order, None]:
-            full = batch and (i is None or len(batch) >= MAX_BATCH
-                              or (len(batch) + 1) * len(tokens[i]) > self.token_budget)
+            full = batch and (
+                i is None
+                or len(batch) >= MAX_BATCH
+                or (len(batch) + 1) * len(tokens[i]) > self.token_budget
+            )
             if full:
                 vectors = runtime.embed_ids([tokens[j] for j in batch])
                 for j, vector in zip(batch, vectors, strict=True):

@@ -135,10 +135,13 @@ class KnowledgeBase:
         # Topics and title join each passage's keywords: they are the card author's own
         # summary of what it is about (measured: +3 points English MRR for hybrid).
         ids = list(self._passages)
-        return LexicalIndex(ids, [
-            f"{text} {card.title} {' '.join(card.topics).replace('-', ' ')}"
-            for card, text in (self._passages[i] for i in ids)
-        ])
+        return LexicalIndex(
+            ids,
+            [
+                f"{text} {card.title} {' '.join(card.topics).replace('-', ' ')}"
+                for card, text in (self._passages[i] for i in ids)
+            ],
+        )
 
     # -- Chroma ------------------------------------------------------------------------------
 
@@ -283,13 +286,21 @@ class KnowledgeBase:
         for card_id, score in ranked:
             card = self._cards[card_id]
             text = best_passage[card_id][1]
-            hits.append(Hit(
-                id=card.citation, title=card.title,
-                snippet=snippet(text.removeprefix(f"{card.title}. ")), score=round(score, 4),
-                source="knowledge",
-                metadata={"language": card.language, "stages": list(card.stages),
-                          "fields": list(card.fields), "format": card.format},
-            ))
+            hits.append(
+                Hit(
+                    id=card.citation,
+                    title=card.title,
+                    snippet=snippet(text.removeprefix(f"{card.title}. ")),
+                    score=round(score, 4),
+                    source="knowledge",
+                    metadata={
+                        "language": card.language,
+                        "stages": list(card.stages),
+                        "fields": list(card.fields),
+                        "format": card.format,
+                    },
+                )
+            )
         return hits
 
     # -- research documents ------------------------------------------------------------------

@@ -10,7 +10,10 @@ from rank_bm25 import BM25Okapi
 
 # Small stop lists for the three interview languages: BM25's idf already damps common words,
 # but dropping them keeps short queries ("what is a touchpoint?") focused on the content word.
-_STOP = frozenset(re.findall(r"\w+", """
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        """
     a an and are as at be by can do does for from how i if in into is it its me my of on or our
     should so than that the their them then there these they this to was we what when where
     which who why will with you your
@@ -18,7 +21,9 @@ _STOP = frozenset(re.findall(r"\w+", """
     po przez sie sa tak to we za ze co czym jako tym tego
     ad al alla che chi come con cosa da del della di ed gli ha il la le lo ma mi nel nella
     non per piu quale quali se si sono su tra un una uno
-"""))
+""",
+    )
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

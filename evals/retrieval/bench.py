@@ -67,16 +67,27 @@ def bench_ingest(settings: Settings, rows: int) -> float:
     """Seconds to ingest a CSV of `rows` synthetic reviews (embedding and storing included)."""
     from assistant.ingest import ingest_paths
 
-    topics = ["onboarding took too long", "support answered quickly", "pricing page confusing",
-              "the mobile app crashes at checkout", "delivery was on time", "invoice had errors"]
+    topics = [
+        "onboarding took too long",
+        "support answered quickly",
+        "pricing page confusing",
+        "the mobile app crashes at checkout",
+        "delivery was on time",
+        "invoice had errors",
+    ]
     path = settings.home / "reviews.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["date", "rating", "review"])
         for i in range(rows):
-            writer.writerow([f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", 1 + i % 5,
-                             f"Review {i}: {topics[i % len(topics)]}, order number {i * 7}. "
-                             f"I would {'not ' if i % 3 else ''}recommend it to a colleague."])
+            writer.writerow(
+                [
+                    f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    1 + i % 5,
+                    f"Review {i}: {topics[i % len(topics)]}, order number {i * 7}. "
+                    f"I would {'not ' if i % 3 else ''}recommend it to a colleague.",
+                ]
+            )
     kb = KnowledgeBase(settings)
     start = time.perf_counter()
     report = ingest_paths(kb, [path], map_name="bench")
@@ -88,13 +99,15 @@ def bench_ingest(settings: Settings, rows: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     """Print the figures for every method and language."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1000, help="review rows for the ingest "
-                        "benchmark (0 to skip)")
+    parser.add_argument(
+        "--rows", type=int, default=1000, help="review rows for the ingest benchmark (0 to skip)"
+    )
     args = parser.parse_args(argv)
     queries = load_queries()
     with tempfile.TemporaryDirectory() as home:
-        settings = Settings().model_copy(update={"home": Path(home), "chroma_url": None,
-                                                 "embeddings": "minilm"})
+        settings = Settings().model_copy(
+            update={"home": Path(home), "chroma_url": None, "embeddings": "minilm"}
+        )
         kb = KnowledgeBase(settings)
         start = time.perf_counter()
         report = kb.ensure_index()
@@ -106,10 +119,14 @@ def main(argv: list[str] | None = None) -> None:
         kb.search("warm up", method="hybrid")  # model load is not query latency
 
         print(f"Cards: {len(kb.cards())}, passages: {len(passages)}, queries: {len(queries)}")
-        print(f"Index build: dense {dense_build:.1f} s ({report.embedded} cards embedded), "
-              f"bm25 {bm25_build * 1000:.0f} ms; hybrid = both")
-        header = f"{'method':<8}{'lang':<6}{'n':>4}{'R@1':>7}{'R@3':>7}{'R@5':>7}{'MRR':>7}" \
-                 f"{'p50 ms':>9}{'p95 ms':>9}"
+        print(
+            f"Index build: dense {dense_build:.1f} s ({report.embedded} cards embedded), "
+            f"bm25 {bm25_build * 1000:.0f} ms; hybrid = both"
+        )
+        header = (
+            f"{'method':<8}{'lang':<6}{'n':>4}{'R@1':>7}{'R@3':>7}{'R@5':>7}{'MRR':>7}"
+            f"{'p50 ms':>9}{'p95 ms':>9}"
+        )
         print(header)
         print("-" * len(header))
         for method in METHODS:
@@ -118,13 +135,17 @@ def main(argv: list[str] | None = None) -> None:
                 if not subset:
                     continue
                 m = evaluate(kb, subset, method)
-                print(f"{method:<8}{language:<6}{m['n']:>4}{m['r@1']:>7.2f}{m['r@3']:>7.2f}"
-                      f"{m['r@5']:>7.2f}{m['mrr']:>7.2f}{m['p50']:>9.1f}{m['p95']:>9.1f}")
+                print(
+                    f"{method:<8}{language:<6}{m['n']:>4}{m['r@1']:>7.2f}{m['r@3']:>7.2f}"
+                    f"{m['r@5']:>7.2f}{m['mrr']:>7.2f}{m['p50']:>9.1f}{m['p95']:>9.1f}"
+                )
         print(f"Default method (JOURNEY_RETRIEVAL): {settings.retrieval}")
         if args.rows:
             seconds = bench_ingest(settings, args.rows)
-            print(f"Ingest of {args.rows} review rows: {seconds:.1f} s "
-                  f"({args.rows / seconds:.0f} rows/s)")
+            print(
+                f"Ingest of {args.rows} review rows: {seconds:.1f} s "
+                f"({args.rows / seconds:.0f} rows/s)"
+            )
 
 
 if __name__ == "__main__":

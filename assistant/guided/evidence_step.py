@@ -1,0 +1,122 @@
+"""The guided interview's research step: 'evidence' lists what the team's research says about
+the current stage as numbered suggestions (saved as pending, with their citations), and the
+user accepts or rejects them ('accept 1,3', 'yes', 'no'); accepted items keep the link.
+
+Like the ideas step it does not block: any other answer leaves the suggestions pending and is
+handled as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant import prompts
+from assistant.guided import parse
+from tools.context import ToolError
+
+if TYPE_CHECKING:
+    from assistant.session import Session
+
+
+@dataclass
+class EvidenceOffer:
+    ids: list[str]
+    """Suggested item ids, numbered from 1 in this order."""
+
+
+@dataclass
+class EvidenceTurn:
+    lines: list[str]
+    offer: EvidenceOffer | None
+    results: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
+
+
+def _texts(session: Session) -> dict[str, Any]:
+    return prompts.guided(session.language)["evidence"]
+
+
+def has_research(session: Session) -> bool:
+    """Cheap check first (no Chroma folder, no research), then ask the index."""
+    if session.settings.chroma_url is None and not session.settings.chroma_path.exists():
+        return False
+    try:
+        return session.context.knowledge.research_count(session.map.name) > 0
+    except Exception:  # noqa: BLE001 - an unreadable index just means no hint
+        return False
+
+
+def offer(session: Session, stage_number: int) -> EvidenceTurn:
+    """Write research-backed suggestions for a stage and list them."""
+    from tools.evidence_tools import suggest_from_research
+
+    t = _texts(session)
+    try:
+        written = suggest_from_research(session.context, str(stage_number))
+    except ToolError as exc:
+        return EvidenceTurn([str(exc)], None, errors=[str(exc)])
+    stage = session.map.stages[stage_number - 1].name
+    if not written:
+        return EvidenceTurn([prompts.fill(t["none"], stage=stage)], None)
+    fields = prompts.guided(session.language)["stage_fields"]
+    lines = [prompts.fill(t["offer"], stage=stage)]
+    citations: list[str] = []
+    for s in written:
+        cite = ", ".join(s.evidence)
+        citations.extend(s.evidence)
+        lines.append(
+            prompts.fill(
+                t["item"], n=s.number, field=fields.get(s.field, s.field), text=s.text, cite=cite
+            )
+        )
+    lines.append(t["ask"])
+    return EvidenceTurn(
+        ["\n".join(lines)],
+        EvidenceOffer([s.item_id for s in written]),
+        citations=list(dict.fromkeys(citations)),
+    )
+
+
+def reply(session: Session, current: EvidenceOffer, answer: str) -> EvidenceTurn | None:
+    """The verdict on the listed suggestions; None when the answer is something else."""
+    t = _texts(session)
+    words = prompts.guided(session.language)["ideas"]["words"]
+    if parse.is_word(answer, words["accept_all"]):
+        return _decide(session, current.ids, [])
+    if parse.is_word(answer, words["reject_all"]):
+        return _decide(session, [], current.ids)
+    for kind in ("accept", "reject"):
+        match = re.match(words[kind], parse.normalise(answer), re.IGNORECASE)
+        if not match:
+            continue
+        numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers"))]
+        if any(not 1 <= n <= len(current.ids) for n in numbers):
+            return EvidenceTurn([prompts.fill(t["bad_number"], max=len(current.ids))], current)
+        chosen = [current.ids[n - 1] for n in dict.fromkeys(numbers)]
+        others = [i for i in current.ids if i not in chosen]
+        return (
+            _decide(session, chosen, others) if kind == "accept" else _decide(session, [], chosen)
+        )
+    return None
+
+
+def _decide(session: Session, accept: list[str], reject: list[str]) -> EvidenceTurn:
+    t = _texts(session)
+    turn = EvidenceTurn([], None)
+    for ids, tool, key in (
+        (accept, "accept_suggestion", "accepted"),
+        (reject, "reject_suggestion", "rejected"),
+    ):
+        if not ids:
+            continue
+        result = session.tools.call(tool, {"item_ids": ids})
+        turn.results.append(result.text)
+        if result.ok:
+            turn.lines.append(prompts.fill(t[key], n=len(ids)))
+        else:
+            turn.errors.append(result.text)
+            turn.lines.append(result.text.removeprefix("Error: "))
+    return turn
