@@ -33,7 +33,9 @@ def console() -> Console:
 
 
 def fail(message: str, code: int = 1) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]Error:[/red] {message}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[red]Error:[/red] {message}", markup=True
+    )
     raise typer.Exit(code)
 
 
@@ -348,7 +350,7 @@ def ideas(
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         raise
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in result.errors:
         err.print(problem, markup=False)
     if result.added:

@@ -55,6 +55,12 @@ STAGE_SLOTS = [
 ]
 
 
+ASKED_STAGE_FIELDS: tuple[str, ...] = tuple(s.field for s in STAGE_SLOTS if s.asked)
+"""The stage fields the interview asks about, in the method's order."""
+CONTEXT_FIELDS: tuple[str, ...] = tuple(s.field for s in CONTEXT_SLOTS)
+PERSONA_ASKED_FIELDS: tuple[str, ...] = tuple(s.field for s in PERSONA_SLOTS if s.asked)
+
+
 class SectionStatus(BaseModel):
     """Completeness of one section (context, persona, stages, or one stage)."""
 

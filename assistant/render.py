@@ -73,27 +73,27 @@ def map_to_markdown(m: JourneyMap) -> str:
         ("Purpose", c.purpose),
         ("Destination", c.destination),
     ):
-        lines.append(f"- **{label}:** {value or '—'}")
+        lines.append(f"- **{label}:** {md_text(value) if value else '—'}")
     lines += [
         "",
-        f"## Persona: {p.name or '—'}",
+        f"## Persona: {md_text(p.name or '—')}",
         "",
-        f"- **Role:** {p.role or '—'}",
-        f"- **Tone:** {p.tone or '—'}",
+        f"- **Role:** {md_text(p.role or '—')}",
+        f"- **Tone:** {md_text(p.tone or '—')}",
     ]
     for field in PERSONA_LIST_FIELDS:
         items = getattr(p, field)
         if items:
             lines.append(
                 f"- **{field.replace('_', ' ').capitalize()}:** "
-                + "; ".join(item_label(i) for i in items)
+                + "; ".join(md_text(item_label(i)) for i in items)
             )
     for number, stage in enumerate(m.stages, 1):
         score = stage.emotion_score()
         mood = f" (emotion {score:+.1f})" if score is not None else ""
         lines += [
             "",
-            f"## Stage {number}: {stage.name}{mood}",
+            f"## Stage {number}: {md_text(stage.name)}{mood}",
             "",
             "| Field | Items |",
             "| --- | --- |",

@@ -48,30 +48,7 @@ def fill_front(session: Session) -> Session:
 
 def fill_map(session: Session, stages: int = 5) -> Session:
     """A complete map: every required slot filled, through the tools."""
-    call(
-        session,
-        "set_context",
-        company="Acme Analytics",
-        product="Shop dashboards",
-        market="b2b",
-        purpose="content ideation",
-        destination="Book a demo",
-    )
-    call(
-        session,
-        "set_persona",
-        name="Owen the owner",
-        role="Owner of a small web shop",
-        tone="Friendly and simple",
-    )
-    for field, items in {
-        "quantitative": ["10-50 employees"],
-        "qualitative": ["hates long setups"],
-        "goals": ["grow sales"],
-        "challenges": ["no time"],
-        "channels": ["search", "email"],
-    }.items():
-        call(session, "add_persona_items", field=field, items=items)
+    fill_front(session)
     names = [
         "Realise the need",
         "Look for options",

@@ -115,3 +115,12 @@ def test_schema_command_prints_json_schema():
 def test_markdown_keeps_injected_html_inert():
     text = sample_map().to_markdown()
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    evil = "<img src=x onerror=alert(1)>"
+    journey = sample_map()
+    journey.name = evil
+    journey.context.company = evil
+    journey.persona.name = journey.persona.role = journey.persona.tone = evil
+    journey.persona.goals[0].text = evil
+    journey.stages[0].name = evil
+    text = journey.to_markdown()
+    assert "<img" not in text and text.count("&lt;img src=x onerror=alert(1)&gt;") >= 7

@@ -118,3 +118,20 @@ def test_commands_are_matched_loosely():
     assert parse.is_word("  Skip. ", EN["words"]["skip"])
     assert parse.is_word("I don’t know", EN["words"]["dont_know"])
     assert not parse.is_word("skip the intro video", EN["words"]["skip"])
+
+
+def test_fillers_are_dropped_only_where_they_lead_in():
+    en, pl, it = (prompts.guided(lang)["fillers"] for lang in ("en", "pl", "it"))
+    assert (
+        parse.strip_fillers("Good question. From what we have seen, ads, blog", en) == "ads, blog"
+    )
+    assert parse.strip_fillers("so based on our notes, hates setups", en) == "hates setups"
+    assert parse.strip_fillers("Well Known Brands", en) == "Well Known Brands"
+    assert parse.strip_fillers("ads\nHmm, let me think. webinars", en) == "ads\nwebinars"
+    assert parse.strip_fillers("hmm", en) == ""
+    assert parse.strip_fillers("Dobre pytanie. Z tego, co widzimy, reklamy", pl) == "reklamy"
+    assert parse.strip_fillers("Wydaje mi się, że cena", pl) == "cena"
+    assert parse.strip_fillers("Direi che il prezzo", it) == "il prezzo"
+    assert parse.strip_fillers("se il prezzo è alto allora va via", it) == (
+        "se il prezzo è alto allora va via"
+    )

@@ -7,26 +7,16 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from assistant.completeness import ASKED_STAGE_FIELDS, CONTEXT_FIELDS
 from assistant.evals.fuzzy import matches, similarity
 from assistant.evals.phrasing import strip_if
 from assistant.evals.scenario import Scenario
 from assistant.schema import JourneyMap, Source
 
-CONTEXT = ("company", "product", "market", "purpose", "destination")
+CONTEXT = CONTEXT_FIELDS
 PERSONA_SINGLE = ("name", "role", "tone")
 PERSONA_LISTS = ("quantitative", "qualitative", "goals", "challenges", "channels")
-STAGE_LISTS = (
-    "goals",
-    "actions",
-    "touchpoints",
-    "questions",
-    "thoughts",
-    "emotions",
-    "pain_points",
-    "relief",
-    "milestones",
-    "decision_points",
-)
+STAGE_LISTS = ASKED_STAGE_FIELDS
 
 
 @dataclass(frozen=True)

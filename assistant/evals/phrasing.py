@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from assistant import prompts
+from assistant.completeness import ASKED_STAGE_FIELDS
 from assistant.evals.scenario import BriefDecision, Scenario, ScenarioStage
 from assistant.resources import prompts_dir
 
@@ -30,18 +31,7 @@ SECTION_FIELDS = {
         "channels",
         "tone",
     ],
-    "stage": [
-        "goals",
-        "actions",
-        "touchpoints",
-        "questions",
-        "thoughts",
-        "emotions",
-        "pain_points",
-        "relief",
-        "milestones",
-        "decision_points",
-    ],
+    "stage": list(ASKED_STAGE_FIELDS),
 }
 
 

@@ -89,6 +89,11 @@ class GuidedEngine:
                 return self._finish(
                     session, verdict.lines, verdict.results, verdict.errors, ask_again=True
                 )
+        # "Good question. From what we have seen, ..." -> the answer itself (the offers above
+        # read the raw text: 'no' is a verdict there, a filler here).
+        answer = parse.strip_fillers(answer, t.get("fillers", []))
+        if not answer:
+            return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
         if parse.is_word(answer, t["evidence"]["words"]):
             return self._evidence(session, gap)
         if parse.is_word(answer, words["help"]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,41 @@ def split_questions(text: str) -> list[str]:
     if len(items) == 1 and "?" not in items[0] and "," in items[0]:
         return split_list(text)
     return items
+
+
+CONJUNCTIONS = {"że", "ze", "che", "that"}
+
+
+@cache
+def _filler_pattern(fillers: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so 'so based on our notes' wins over 'so'; inside a phrase, spaces and
+    # commas are flexible ('z tego, co widzimy' = 'z tego co widzimy').
+    # A phrase ending in a conjunction ('wydaje mi się, że', 'direi che') leads into the answer
+    # itself, so a plain space may follow it.
+    phrases = sorted({f.strip() for f in fillers if f.strip()}, key=len, reverse=True)
+
+    def words(phrase: str) -> str:
+        return r"[\s,]+".join(re.escape(w) for w in phrase.split())
+
+    open_ = [p for p in phrases if p.split()[-1].casefold() in CONJUNCTIONS]
+    closed = [p for p in phrases if p not in open_]
+    parts = [rf"(?:{'|'.join(words(p) for p in closed)})(?:[ \t]*[,.:;!?…–—-]+[ \t]*|[ \t]*$)"]
+    if open_:
+        parts.insert(0, rf"(?:{'|'.join(words(p) for p in open_)})[ \t]+")
+    return re.compile(rf"^[ \t]*(?:{'|'.join(parts)})", re.IGNORECASE | re.M)
+
+
+def strip_fillers(text: str, fillers: list[str]) -> str:
+    """Drop conversational fillers at the start of the answer or of a line, when punctuation
+    (or the line's end) follows them: 'Good question. From what we have seen, ads' -> 'ads'.
+    A filler followed by a plain space is kept ('Well Known Brands' stays a name)."""
+    if not fillers:
+        return text
+    pattern = _filler_pattern(tuple(fillers))
+    previous = None
+    while previous != text:
+        previous, text = text, pattern.sub("", text)
+    return text.strip()
 
 
 def cut(text: str) -> tuple[str, bool]:

@@ -1,4 +1,10 @@
-"""What `journey ideas` does, kept out of the CLI module so it can be called from Python."""
+"""What `journey ideas` does, kept out of the CLI module so it can be called from Python.
+
+With the guided model (the default) new ideas come from the offline idea patterns. With a
+`provider:model` (the session's settings, e.g. `journey ideas NAME --model openai:gpt-4.1-mini`
+or JOURNEY_MODEL) they come from the LLM generator; when the model cannot be built or fails,
+the offline patterns step in and a note says so, so the command always gives its lists.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
+from assistant import providers
 from assistant.ideas.export import idea_lists, to_csv, to_markdown
-from assistant.ideas.save import top_up
+from assistant.ideas.generate import generate
+from assistant.ideas.llm import generate_with_llm
+from assistant.ideas.save import Saved, propose
 from assistant.schema import ContentFormat
 from assistant.session import Session
 
@@ -62,6 +71,9 @@ class IdeasOutput:
     added: int
     """How many new ideas were proposed and saved on the map."""
     errors: list[str]
+    """Problems to show the user: tool refusals, and the note when the model was not used."""
+    model: str = "guided"
+    """What wrote the new ideas: `guided` (idea patterns) or the `provider:model` asked."""
 
 
 def run_ideas(
@@ -79,10 +91,8 @@ def run_ideas(
     journey = session.map
     if stage is not None:
         journey.find_stage(stage)  # KeyError with the list of stages
-    saved = (
-        top_up(session.tools, stage, formats, per_pain, language=session.language)
-        if generate_missing
-        else None
+    saved, notes, model = (
+        _top_up(session, stage, formats, per_pain) if generate_missing else (Saved(), [], "guided")
     )
     journey = session.map
     lists = idea_lists(journey, stage, formats)
@@ -90,4 +100,28 @@ def run_ideas(
         text = to_csv(journey, lists, session.language)
     else:
         text = to_markdown(journey, lists, session.language, formats)
-    return IdeasOutput(text, len(saved.ids) if saved else 0, saved.errors if saved else [])
+    return IdeasOutput(text, len(saved.ids), [*notes, *saved.errors], model)
+
+
+def _top_up(
+    session: Session, stage: str | None, formats: list[str] | None, per_pain: int
+) -> tuple[Saved, list[str], str]:
+    """New ideas for the pain points short of `per_pain`, saved; notes; who wrote them."""
+    journey, lang = session.map, session.language
+    model = session.settings.model.strip()
+    offline = "the ideas come from the offline idea patterns instead (as with --model guided)"
+    notes: list[str] = []
+    if model.casefold() != "guided":
+        try:
+            llm = providers.chat_model(session.settings)
+        except providers.ProviderError as exc:
+            notes.append(f"Note: the model {model} cannot be used: {exc} For now {offline}.")
+        else:
+            plans, problems = generate_with_llm(
+                journey, llm, stage, formats, per_pain, top_up=True, language=lang
+            )
+            notes += [f"Note ({model}): {p}" for p in problems]
+            drafts = [d for plan in plans for d in plan.drafts]
+            return propose(session.tools, drafts), notes, model
+    plans = generate(journey, stage, formats, per_pain, top_up=True, language=lang)
+    return propose(session.tools, [d for plan in plans for d in plan.drafts]), notes, "guided"

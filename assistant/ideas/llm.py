@@ -5,7 +5,9 @@ and its evidence, and the format cards that fit the stage (`prompts/ideas/llm.md
 answer is checked like user input: ideas in a format that does not fit the stage, empty
 titles and ideas that repeat one already on the map (or earlier in the answer) are dropped.
 When the model fails or returns too few usable ideas, the deterministic generator fills the
-gap, so every pain point still gets its ideas and the reason is reported.
+gap, so every pain point still gets its ideas and the reason is reported. A model that raised
+(unreachable server, refused key, timeout after the client's retries) is not asked again for
+the remaining pain points: the same failure would only repeat, slowly.
 """
 
 from __future__ import annotations
@@ -73,15 +75,23 @@ def generate_with_llm(
     lang = language or journey.language
     plans = generate(journey, stage, formats, per_pain, top_up, lang)
     problems: list[str] = []
+    failed = False
     for plan in plans:
         fit = phases.fitting_formats(plan.phases)
         if formats:
             fit = {f: w for f, w in fit.items() if f in formats}
         for group in plan.pains:
             want = len(group.drafts)
-            if not want:
-                continue
+            if not want or failed:
+                continue  # after a failure the pattern drafts stand (reported once, below)
             ideas, problem = _ask(llm, _prompt(journey, plan, group, fit, want, lang, evidence))
+            if problem and problem.startswith(FAILED):
+                failed = True
+                problems.append(
+                    f"Pain point '{pain_phrase(group.pain.text)}': {problem}; the ideas for this "
+                    "and the remaining pain points come from the idea patterns."
+                )
+                continue
             kept = _accept(journey, plan, group, ideas, fit, want)
             if problem or len(kept) < want:
                 problems.append(
@@ -134,22 +144,35 @@ def _prompt(
     )
 
 
+FAILED = "the model failed"
+SCHEMA = LLMIdeas.model_json_schema()
+"""The output schema as JSON Schema rather than the class: with the class, langchain-openai
+lets the openai client validate the whole answer, so one idea in an unknown format would throw
+away the good ones; with the schema we get the raw answer and validate idea by idea."""
+
+
 def _ask(llm: BaseChatModel, prompt: str) -> tuple[list[LLMIdea], str | None]:
     """The model's ideas, validated one by one; a problem sentence when it failed."""
     messages = [HumanMessage(prompt)]
     try:
         try:
-            out = llm.with_structured_output(LLMIdeas, include_raw=True).invoke(messages)
+            out = llm.with_structured_output(SCHEMA, include_raw=True).invoke(messages)
         except NotImplementedError:
             # Models without tool calling: ask for plain JSON and read it ourselves.
             raw = llm.invoke(messages)
             return _from_raw(raw)
     except Exception as exc:  # the model or its client failed; patterns take over
-        return [], f"the model failed ({type(exc).__name__}: {exc})"
+        return [], f"{FAILED} ({type(exc).__name__}: {_short(exc)})"
     parsed = out.get("parsed") if isinstance(out, dict) else None
-    if isinstance(parsed, LLMIdeas):
-        return parsed.ideas, None
+    if parsed is not None:
+        return _validated(parsed)
     return _from_raw(out.get("raw") if isinstance(out, dict) else None)
+
+
+def _short(exc: Exception) -> str:
+    """The first line of an error, trimmed: client errors can carry whole response bodies."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text[:200]
 
 
 def _from_raw(raw: Any) -> tuple[list[LLMIdea], str | None]:
@@ -159,6 +182,11 @@ def _from_raw(raw: Any) -> tuple[list[LLMIdea], str | None]:
         data = raw.tool_calls[0].get("args")
     elif isinstance(raw, AIMessage):
         data = _json(raw.text)
+    return _validated(data)
+
+
+def _validated(data: Any) -> tuple[list[LLMIdea], str | None]:
+    """The valid ideas of a parsed answer (`{"ideas": [...]}` or a bare list)."""
     items = data.get("ideas") if isinstance(data, dict) else data
     if not isinstance(items, list):
         return [], "the model's answer was not a list of ideas"

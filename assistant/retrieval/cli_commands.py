@@ -16,7 +16,7 @@ from rich.table import Table
 from assistant.settings import get_settings
 
 app = typer.Typer(help="Knowledge search and research ingest.", no_args_is_help=True)
-console = Console()
+console = Console(highlight=False, soft_wrap=True)  # no hard wraps: output is grepped
 HOME = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
 
 

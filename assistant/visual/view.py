@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.completeness import status
+from assistant.completeness import ASKED_STAGE_FIELDS, status
 from assistant.render import FIELD_TITLES
 from assistant.schema import (
     ContentIdea,
@@ -23,19 +23,7 @@ from assistant.schema import (
     Touchpoint,
 )
 
-LANES: tuple[str, ...] = (
-    "goals",
-    "actions",
-    "touchpoints",
-    "questions",
-    "thoughts",
-    "emotions",
-    "pain_points",
-    "relief",
-    "milestones",
-    "decision_points",
-    "content_ideas",
-)
+LANES: tuple[str, ...] = (*ASKED_STAGE_FIELDS, "content_ideas")
 """Rows of the swimlane, in the method's order. Opportunities join only when a stage has one."""
 
 LANE_TITLES = {**FIELD_TITLES, "milestones": "Milestones"}

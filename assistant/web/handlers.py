@@ -38,8 +38,20 @@ class Handlers:
 
     # sessions ------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Import the session machinery in a background thread after the server is up."""
-        threading.Thread(target=lambda: __import__("assistant.session"), daemon=True).start()
+        """After the server is up, in a background thread: import the session machinery and
+        build the knowledge index (once per workspace; a no-op when the cards are unchanged),
+        so the first 'what is a touchpoint?' does not wait for it."""
+
+        def work() -> None:
+            __import__("assistant.session")
+            from assistant.retrieval import KnowledgeBase
+
+            try:
+                KnowledgeBase(self.settings).ensure_index()
+            except Exception:  # noqa: BLE001 - searches will build or report it themselves
+                return
+
+        threading.Thread(target=work, daemon=True, name="journey-warm-up").start()
 
     def store(self) -> Store:
         return Store(self.settings.db_path)
