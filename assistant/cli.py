@@ -29,7 +29,9 @@ HomeOpt = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # Piped output is read by scripts: a fixed wide width, so tables are not cut to 80 columns.
+    width = None if sys.stdout.isatty() else 200
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -69,6 +71,8 @@ def chat(
         raise
     tty = sys.stdin.isatty()
     out = console()
+    if tty:  # build the card index while the user types, so "what is ...?" answers at once
+        _warm_index(session.settings)
     opening = session.start()
     if opening.done:  # the model cannot be used (missing/wrong key): one sentence, then stop
         fail(opening.text)
@@ -90,6 +94,20 @@ def chat(
             show(out, reply, tty)
         if reply.done:
             return
+
+
+def _warm_index(settings) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    def work() -> None:
+        from assistant.retrieval import KnowledgeBase
+
+        try:
+            KnowledgeBase(settings).ensure_index()
+        except Exception:  # noqa: BLE001 - a search will build it or say what is wrong
+            return
+
+    threading.Thread(target=work, daemon=True, name="journey-index").start()
 
 
 def stream_reply(out: Console, session, line: str) -> Reply:  # type: ignore[no-untyped-def]
@@ -337,6 +355,9 @@ def ideas(
     no_generate: bool = typer.Option(
         False, "--no-generate", help="Only list the ideas already on the map."
     ),
+    model: str | None = typer.Option(
+        None, "--model", help="guided (offline idea patterns) or provider:model for LLM ideas."
+    ),
     home: Path | None = HomeOpt,
 ) -> None:
     """Content ideas per stage, grouped by pain point; missing ones are proposed and saved."""
@@ -345,7 +366,7 @@ def ideas(
     load_map(home, name)
     try:
         chosen = parse_formats(formats)
-        session = open_session(map=name, home=home)
+        session = open_session(map=name, home=home, model=model)
         result = run_ideas(session, stage, chosen, per_pain, output, not no_generate)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
@@ -354,7 +375,8 @@ def ideas(
     for problem in result.errors:
         err.print(problem, markup=False)
     if result.added:
-        err.print(f"Proposed {result.added} new idea(s) on '{name}' (status: proposed).")
+        by = "" if result.model == "guided" else f" with {result.model}"
+        err.print(f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).")
     if output is None:
         sys.stdout.write(result.text)
         return

@@ -71,7 +71,9 @@ def test_skip_back_undo_help_show_why(tmp_path):
     reply = s.send("undo")
     assert s.map.context.product is None
     assert "Commands" in s.send("help").text
-    assert "Why this matters" in s.send("why").text
+    why = s.send("why")
+    assert "Why this matters" in why.text and why.citations
+    assert f"[{why.citations[0]}]" in why.text
     assert "# Customer journey map" in s.send("show map").text
     assert s.send("done").done
 

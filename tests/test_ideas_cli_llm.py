@@ -206,3 +206,15 @@ def test_guided_model_never_builds_a_chat_model(
     session = stored_session(home)
     out = run_ideas(session, stage="4")
     assert out.model == "guided" and out.added == 3 and out.errors == []
+
+
+def test_cli_model_option_overrides_guided(home: Path, server: FakeOpenAI) -> None:
+    stored_session(home)
+    server.queue(_answer(PRICING), _answer(TOOLS))
+    args = ["ideas", "acme", "-s", "2", "--model", "openai:test-model", "--home", str(home)]
+    env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.url}
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "Proposed 6 new idea(s) with openai:test-model" in result.stderr
+    assert "Seven hidden costs in BI quotes" in result.stdout
+    assert len(server.requests) == 2

@@ -200,3 +200,15 @@ def test_lists_and_cli_speak_the_maps_language(home: Path, language: str, tmp_pa
     result = CliRunner().invoke(app, ["ideas", "acme", "--stage", "3", "--home", str(home)])
     assert result.exit_code == 0, result.output
     assert _raw(language)["export"]["no_pain_points"] in result.stdout
+
+
+def test_guided_chat_offer_is_in_polish(home: Path) -> None:
+    from assistant.ideas.chat import make_offer
+
+    session = stored_local(home, "pl")
+    turn = make_offer(session, 4)
+    assert turn is not None and turn.offer is not None and len(turn.offer.ids) == 3
+    text = turn.lines[0]
+    assert "Dla „import z CRM się nie udaje”:" in text
+    assert "1. Seria e-maili: Od problemu „import z CRM się nie udaje”" in text
+    assert "Blog post" not in text and "Email series" not in text

@@ -99,7 +99,10 @@ class GuidedEngine:
         if parse.is_word(answer, words["help"]):
             return self._finish(session, [msg["help"]], [], [], ask_again=True)
         if parse.is_word(answer, words["why"]):
-            return self._finish(session, [self._why(session, gap)], [], [], ask_again=True)
+            text, cited = self._why(session, gap)
+            reply = self._finish(session, [text], [], [], ask_again=True)
+            reply.citations = cited + [c for c in reply.citations if c not in cited]
+            return reply
         if parse.is_word(answer, words["done"]):
             status = completeness.status(session.map)
             return self._reply(
@@ -242,12 +245,17 @@ class GuidedEngine:
         values = _placeholders(session, gap, t)
         return f"{prompts.fill(entry['ask'], **values)}\n({prompts.fill(entry['why'], **values)})"
 
-    def _why(self, session: Session, gap: str | None) -> str:
+    def _why(self, session: Session, gap: str | None) -> tuple[str, list[str]]:
+        """Why the current question matters, with the knowledge card behind it (cited)."""
         t = prompts.guided(session.language)
         if not gap:
-            return t["messages"]["help"]
-        why = t["questions"][_question_key(gap)]["why"]
-        return prompts.fill(t["messages"]["why"], why=why)
+            return t["messages"]["help"], []
+        why = prompts.fill(t["messages"]["why"], why=t["questions"][_question_key(gap)]["why"])
+        tip = self.tipper(session, gap) if self.tipper else None
+        if tip is None:
+            return why, []
+        self.last_tip = tip[1]  # shown here, so not repeated under the question
+        return f"{why} {tip[0]} [{tip[1]}]", [tip[1]]
 
     def _what_is(self, session: Session, answer: str, words: dict[str, Any]) -> Reply | None:
         match = re.match(words["what_is"], answer.strip(), re.IGNORECASE)
