@@ -64,8 +64,8 @@ class Session:
 
     @property
     def map(self) -> JourneyMap:
-        """The map as persisted now."""
-        return self.store.load(self.map_id)
+        """The map as persisted now (a shared snapshot: read it, change it only via tools)."""
+        return self.store.snapshot(self.map_id)
 
     @property
     def status(self) -> Status:

@@ -76,6 +76,7 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(SCHEMA)
+        self._snapshots: dict[str, tuple[tuple[str, int], JourneyMap]] = {}
 
     def close(self) -> None:
         self._conn.close()
@@ -106,12 +107,34 @@ class Store:
         return journey
 
     def load(self, name_or_id: str) -> JourneyMap:
+        """The map as stored, as a private copy the caller may change."""
+        return JourneyMap.model_validate_json(self.load_raw(name_or_id))
+
+    def load_raw(self, name_or_id: str) -> str:
+        """The map's stored JSON."""
         row = self._conn.execute(
             "SELECT data FROM maps WHERE name = ? OR id = ?", (name_or_id, name_or_id)
         ).fetchone()
         if row is None:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
-        return JourneyMap.model_validate_json(row[0])
+        return str(row[0])
+
+    def snapshot(self, name_or_id: str) -> JourneyMap:
+        """The map as stored, shared and cached until it changes: READ ONLY (use `load` to
+        get a copy to change). A turn reads the map several times; parsing it each time
+        was most of a guided turn's cost, while this check is one tiny query."""
+        row = self._conn.execute(
+            "SELECT id, updated_at, length(data) FROM maps WHERE name = ? OR id = ?",
+            (name_or_id, name_or_id),
+        ).fetchone()
+        if row is None:
+            raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
+        key = (row[1], row[2])
+        cached = self._snapshots.get(row[0])
+        if cached is None or cached[0] != key:
+            cached = (key, self.load(row[0]))
+            self._snapshots[row[0]] = cached
+        return cached[1]
 
     def exists(self, name: str) -> bool:
         return (
@@ -127,7 +150,7 @@ class Store:
 
     def save_change(
         self,
-        before: JourneyMap,
+        before: JourneyMap | str,
         after: JourneyMap,
         tool: str,
         args: dict,
@@ -143,7 +166,8 @@ class Store:
             )
             if cur.rowcount != 1:
                 raise MapNotFound(f"Map '{after.name}' no longer exists.")
-            self._log(db, after.id, tool, args, source, summary, before.model_dump_json())
+            before_json = before if isinstance(before, str) else before.model_dump_json()
+            self._log(db, after.id, tool, args, source, summary, before_json)
 
     def undo(self, map_id: str) -> tuple[JourneyMap, str] | None:
         """Restore the map as it was before its last change not yet undone."""
@@ -211,11 +235,18 @@ class Store:
 
     # chat transcript ----------------------------------------------------------------------
     def add_message(self, map_id: str, role: str, content: str, meta: dict | None = None) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO chat (map_id, at, role, content, meta) VALUES (?, ?, ?, ?, ?)",
-                (map_id, _ts(now()), role, content, json.dumps(meta or {})),
-            )
+        """Append to the chat transcript. Committed without its own fsync (synchronous=NORMAL:
+        in WAL mode a killed process still loses nothing; only a power cut could drop the last
+        lines, and the next map change's FULL commit syncs them too). Map changes stay FULL."""
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self.transaction() as db:
+                db.execute(
+                    "INSERT INTO chat (map_id, at, role, content, meta) VALUES (?, ?, ?, ?, ?)",
+                    (map_id, _ts(now()), role, content, json.dumps(meta or {})),
+                )
+        finally:
+            self._conn.execute("PRAGMA synchronous=FULL")
 
     def messages(self, map_id: str, limit: int = 200) -> list[dict]:
         rows = self._conn.execute(

@@ -219,6 +219,14 @@ class AddContentIdea(Provenanced):
     """Knowledge card id that justifies the format for this stage."""
 
 
+class AddContentIdeas(Args):
+    """Add several content ideas in one change (ideas that are refused, e.g. a title already on
+    the stage, are skipped and reported; the others go in)."""
+
+    ideas: list[AddContentIdea] = Field(min_length=1, max_length=60)
+    """The ideas, each with its stage, format, title and the pain point it answers."""
+
+
 class SetIdeaStatus(Args):
     """Accept or reject content ideas."""
 

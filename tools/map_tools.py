@@ -274,6 +274,22 @@ def add_content_idea(args: a.AddContentIdea) -> Mutation:
     return run
 
 
+def add_content_ideas(args: a.AddContentIdeas) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        added, skipped = [], []
+        for idea in args.ideas:
+            try:
+                added.append(add_content_idea(idea)(m))
+            except (ToolError, KeyError) as exc:
+                skipped.append(f'"{idea.title}": {exc.args[0] if exc.args else exc}')
+        if not added:
+            raise ToolError("No idea added. " + " ".join(skipped))
+        note = f" Skipped {len(skipped)}: " + "; ".join(skipped) if skipped else ""
+        return " ".join(added) + note
+
+    return run
+
+
 def set_idea_status(args: a.SetIdeaStatus) -> Mutation:
     def run(m: JourneyMap) -> str:
         titles = []

@@ -69,6 +69,11 @@ MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] =
         m.add_content_idea,
         "Add a content idea to a stage, linked to one of its pain points.",
     ),
+    "add_content_ideas": (
+        a.AddContentIdeas,
+        m.add_content_ideas,
+        "Add several content ideas at once (one change); refused ones are skipped and reported.",
+    ),
     "set_idea_status": (a.SetIdeaStatus, m.set_idea_status, "Accept or reject content ideas."),
     "skip_gap": (a.SkipGap, m.skip_gap, "Mark a gap as skipped when the team does not know."),
 }

@@ -24,18 +24,29 @@ class Saved:
 
 
 def propose(tools: ToolBox, drafts: list[IdeaDraft]) -> Saved:
-    """Add each draft as a proposed assistant idea; each one is its own change on disk."""
+    """Add the drafts as proposed assistant ideas in one change on disk (one commit, one undo
+    step); drafts the tool refuses are skipped and reported, the others go in."""
     saved = Saved()
+    if not drafts:
+        return saved
+    before = _idea_ids(tools)
+    result = tools.call("add_content_ideas", {"ideas": [d.tool_args() for d in drafts]})
+    if not result.ok:
+        saved.errors.append(result.text)
+        return saved
+    if " Skipped " in result.text:
+        saved.errors.append("Error: " + result.text[result.text.index(" Skipped ") + 1 :])
     for draft in drafts:
-        result = tools.call("add_content_idea", draft.tool_args())
-        if not result.ok:
-            saved.errors.append(result.text)
-            continue
         idea_id = _find_id(tools, draft)
-        if idea_id:
+        # Only ideas this call added: a skipped draft must not claim an older idea's id.
+        if idea_id and idea_id not in before and idea_id not in saved.ids:
             saved.ids.append(idea_id)
             saved.drafts.append(draft)
     return saved
+
+
+def _idea_ids(tools: ToolBox) -> set[str]:
+    return {idea.id for stage in tools.ctx.journey.stages for idea in stage.content_ideas}
 
 
 def _find_id(tools: ToolBox, draft: IdeaDraft) -> str | None:
