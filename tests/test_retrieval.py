@@ -272,3 +272,26 @@ def test_cards_dir_copy_is_independent(tmp_path: Path) -> None:
     shutil.copytree(knowledge_dir(), copy)
     kb = KnowledgeBase(make_settings(tmp_path / "home"), cards_dir=copy)
     assert len(kb.cards()) == len(load_cards(knowledge_dir()))
+
+
+def test_concurrent_builds_embed_once(tmp_path: Path, small_cards: Path) -> None:
+    """A search during the start-up warm-up waits for it instead of embedding twice."""
+    import threading
+
+    settings = make_settings(tmp_path / "home")
+    reports: list = []
+    threads = [
+        threading.Thread(
+            target=lambda: reports.append(
+                KnowledgeBase(settings, cards_dir=small_cards).ensure_index()
+            )
+        )
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cards = len(list(small_cards.glob("*.md")))
+    assert sum(r.embedded for r in reports) == cards
+    assert sorted(r.unchanged for r in reports) == [0, cards, cards]

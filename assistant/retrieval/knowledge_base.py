@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,15 @@ METHODS = ("hybrid", "dense", "bm25")
 INDEX_VERSION = "1"  # bump when passage splitting changes, so every card is re-embedded
 SNIPPET_CHARS = 300
 CANDIDATES = 40  # passages each ranker contributes before fusion
+
+
+_INDEX_LOCKS: dict[str, threading.Lock] = {}
+_INDEX_LOCKS_GUARD = threading.Lock()
+
+
+def _index_lock(key: str) -> threading.Lock:
+    with _INDEX_LOCKS_GUARD:
+        return _INDEX_LOCKS.setdefault(key, threading.Lock())
 
 
 @dataclass
@@ -168,8 +178,15 @@ class KnowledgeBase:
         """Embed cards that are new or changed since the last build; a no-op when current.
 
         The digest of all card hashes sits in the collection metadata, so the usual start
-        costs one metadata read. Only changed cards are re-embedded.
+        costs one metadata read. Only changed cards are re-embedded. A process-wide lock per
+        index makes a second caller (e.g. a search while the start-up warm-up builds) wait for
+        the first build and then find the index current, instead of embedding twice.
         """
+        with _index_lock(self.settings.chroma_url or str(self.settings.chroma_path.resolve())):
+            self._collections.pop("knowledge", None)  # re-read: another thread may have built it
+            return self._ensure_index(progress)
+
+    def _ensure_index(self, progress: bool) -> IndexReport:
         collection = self.collection("knowledge")
         digest = self._digest()
         if (collection.metadata or {}).get("cards_digest") == digest:
