@@ -28,6 +28,23 @@ app.add_typer(maps_app, name="maps")
 HomeOpt = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
 
 
+def _env_name(loc: tuple) -> str:
+    name = ".".join(map(str, loc))
+    return name if name.isupper() else f"JOURNEY_{name.upper()}"
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Read the settings once up front, so a bad variable is one sentence, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
+        fail(f"invalid setting ({problems}). See .env.example.")
+
+
 def console() -> Console:
     # Piped output is read by scripts: a fixed wide width, so tables are not cut to 80 columns.
     width = None if sys.stdout.isatty() else 200
@@ -81,10 +98,12 @@ def chat(
         try:
             line = input("> " if tty else "")
         except (EOFError, KeyboardInterrupt):
-            status = session.status
+            from assistant import prompts
+
+            saved = prompts.guided(session.language)["messages"]["saved"]
             out.print(
-                f"\nSaved '{session.map.name}' ({status.percent}% complete). "
-                f"Resume with: journey chat --map {session.map.name}"
+                "\n" + prompts.fill(saved, map=session.map.name, percent=session.status.percent),
+                markup=False,
             )
             return
         if tty:

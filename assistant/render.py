@@ -62,46 +62,77 @@ def _cell(text: str) -> str:
     return clean.replace("\n", " ").replace("\r", " ")
 
 
+def _headings(language: str) -> dict[str, str]:
+    """Markdown headings in the map's language (English built in; others from prompts/)."""
+    english = {
+        "title": "Customer journey map",
+        "context": "Context",
+        "persona": "Persona",
+        "stage": "Stage",
+        "field": "Field",
+        "items": "Items",
+        "emotion": "emotion",
+        "company": "Company",
+        "product": "Product",
+        "market": "Market",
+        "purpose": "Purpose",
+        "destination": "Destination",
+        "role": "Role",
+        "tone": "Tone",
+        **{f: f.replace("_", " ").capitalize() for f in PERSONA_LIST_FIELDS},
+        **FIELD_TITLES,
+    }
+    if language == "en":
+        return english
+    from assistant import prompts
+
+    t = prompts.guided(language)
+    local = {
+        k: v[:1].upper() + v[1:]
+        for group in ("context_fields", "persona_fields")
+        for k, v in t[group].items()
+    }
+    local.update({k: v[:1].upper() + v[1:] for k, v in t["stage_fields"].items()})
+    return {**english, **local, **t.get("export", {})}
+
+
 def map_to_markdown(m: JourneyMap) -> str:
     c, p = m.context, m.persona
-    lines = [f"# Customer journey map: {md_text(m.name)}", ""]
-    lines += ["## Context", ""]
-    for label, value in (
-        ("Company", c.company),
-        ("Product", c.product),
-        ("Market", c.market.upper() if c.market else None),
-        ("Purpose", c.purpose),
-        ("Destination", c.destination),
+    h = _headings(m.language)
+    lines = [f"# {h['title']}: {md_text(m.name)}", "", f"## {h['context']}", ""]
+    for key, value in (
+        ("company", c.company),
+        ("product", c.product),
+        ("market", c.market.upper() if c.market else None),
+        ("purpose", c.purpose),
+        ("destination", c.destination),
     ):
-        lines.append(f"- **{label}:** {md_text(value) if value else '—'}")
+        lines.append(f"- **{h[key]}:** {md_text(value) if value else '—'}")
     lines += [
         "",
-        f"## Persona: {md_text(p.name or '—')}",
+        f"## {h['persona']}: {md_text(p.name or '—')}",
         "",
-        f"- **Role:** {md_text(p.role or '—')}",
-        f"- **Tone:** {md_text(p.tone or '—')}",
+        f"- **{h['role']}:** {md_text(p.role or '—')}",
+        f"- **{h['tone']}:** {md_text(p.tone or '—')}",
     ]
     for field in PERSONA_LIST_FIELDS:
         items = getattr(p, field)
         if items:
-            lines.append(
-                f"- **{field.replace('_', ' ').capitalize()}:** "
-                + "; ".join(md_text(item_label(i)) for i in items)
-            )
+            lines.append(f"- **{h[field]}:** " + "; ".join(md_text(item_label(i)) for i in items))
     for number, stage in enumerate(m.stages, 1):
         score = stage.emotion_score()
-        mood = f" (emotion {score:+.1f})" if score is not None else ""
+        mood = f" ({h['emotion']} {score:+.1f})" if score is not None else ""
         lines += [
             "",
-            f"## Stage {number}: {md_text(stage.name)}{mood}",
+            f"## {h['stage']} {number}: {md_text(stage.name)}{mood}",
             "",
-            "| Field | Items |",
+            f"| {h['field']} | {h['items']} |",
             "| --- | --- |",
         ]
         for field in STAGE_FIELDS:
             items = getattr(stage, field)
             cell = "<br>".join(_cell(item_label(i)) for i in items) if items else "—"
-            lines.append(f"| {FIELD_TITLES[field]} | {cell} |")
+            lines.append(f"| {h[field]} | {cell} |")
     return "\n".join(lines) + "\n"
 
 
@@ -187,7 +218,8 @@ def mermaid_score(stage_score: float | None) -> int:
 
 
 def map_to_mermaid(m: JourneyMap) -> str:
-    actor = mermaid_escape(m.persona.name or "Customer")
+    # A comma separates actors in a journey task, so the persona's own commas are escaped too.
+    actor = mermaid_escape(m.persona.name or "Customer").replace(",", "#44;")
     title = mermaid_escape(f"{m.context.company or m.name}: {m.persona.name or 'customer'} journey")
     lines = ["journey", f"    title {title}"]
     for stage in m.stages:

@@ -15,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MapName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=80, pattern=r"^\w[\w .'()&+-]*$"
+    ),
+]
+"""A map name: letters (any language), digits, spaces and . ' ( ) & + - _ (it becomes part
+of file names in exports, so no slashes)."""
 
 
 def new_id(prefix: str) -> str:
@@ -261,7 +269,7 @@ class JourneyMap(Model):
 
     id: str = Field(default_factory=lambda: new_id("map"))
     """Stable id of the map."""
-    name: Name
+    name: MapName
     """Short unique name of the map in its workspace (e.g. 'acme')."""
     language: Literal["en", "pl", "it"] = "en"
     """Language of the interview and of the map's text."""

@@ -52,18 +52,26 @@ class Settings(BaseSettings):
     )
     request_timeout: float = Field(
         default=60.0,
+        gt=0,
+        le=3600,
         description="Seconds before a model request times out (then retried by the client).",
     )
     max_retries: int = Field(
         default=3,
+        ge=0,
+        le=20,
         description="Retries with backoff on timeouts, 429 and 5xx, done by the openai client.",
     )
     max_tool_steps: int = Field(
         default=12,
+        ge=1,
+        le=100,
         description="Cap on model/tool round trips in one user turn.",
     )
     history_turns: int = Field(
         default=6,
+        ge=0,
+        le=200,
         description="How many recent chat turns the model sees verbatim; the map is the memory.",
     )
     embeddings: str = Field(
@@ -80,17 +88,21 @@ class Settings(BaseSettings):
     )
     max_upload_mb: float = Field(
         default=20.0,
+        gt=0,
+        le=2048,
         description="Largest research file accepted by `journey ingest` and the web upload.",
     )
     max_answer_chars: int = Field(
         default=20000,
+        ge=100,
+        le=10_000_000,
         description="Answers longer than this are cut (with a notice) before they are processed.",
     )
     host: str = Field(
         default="127.0.0.1",
         description="Address the web app binds to.",
     )
-    port: int = Field(default=7860, description="Web app port.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Web app port.")
     auth: str | None = Field(
         default=None,
         description="`user:password` to require a login in the web app.",

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from assistant.schema import JourneyMap, now
 
 SCHEMA = """
@@ -93,7 +95,7 @@ class Store:
 
     # maps ---------------------------------------------------------------------------------
     def create(self, name: str, language: str = "en") -> JourneyMap:
-        journey = JourneyMap(name=name, language=language)  # type: ignore[arg-type]
+        journey = JourneyMap(name=check_name(name), language=language)  # type: ignore[arg-type]
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM maps WHERE name = ?", (journey.name,)).fetchone():
                 raise ValueError(f"A map named '{journey.name}' already exists.")
@@ -191,6 +193,7 @@ class Store:
         return restored, summary
 
     def rename(self, name: str, new_name: str) -> JourneyMap:
+        new_name = check_name(new_name)
         journey = self.load(name)
         if self.exists(new_name):
             raise ValueError(f"A map named '{new_name}' already exists.")
@@ -270,6 +273,20 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (map_id, _ts(now()), tool, json.dumps(args, default=str), source, summary, before),
         )
+
+
+NAME_RULE = (
+    "use letters, digits, spaces and - _ . ' ( ) & +, starting with a letter or digit, "
+    "at most 80 characters"
+)
+
+
+def check_name(name: str) -> str:
+    """The cleaned map name, or ValueError saying what a name may hold."""
+    try:
+        return JourneyMap(name=name).name
+    except ValidationError as exc:
+        raise ValueError(f"'{name.strip()[:80]}' is not a valid map name: {NAME_RULE}.") from exc
 
 
 def _ts(moment: datetime) -> str:

@@ -117,10 +117,17 @@ def test_markdown_keeps_injected_html_inert():
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     evil = "<img src=x onerror=alert(1)>"
     journey = sample_map()
-    journey.name = evil
-    journey.context.company = evil
+    journey.context.company = evil  # (map names cannot hold markup at all: see test_tools)
     journey.persona.name = journey.persona.role = journey.persona.tone = evil
     journey.persona.goals[0].text = evil
     journey.stages[0].name = evil
     text = journey.to_markdown()
-    assert "<img" not in text and text.count("&lt;img src=x onerror=alert(1)&gt;") >= 7
+    assert "<img" not in text and text.count("&lt;img src=x onerror=alert(1)&gt;") >= 6
+
+
+def test_markdown_headings_follow_the_map_language():
+    journey = sample_map()
+    journey.language = "it"
+    text = journey.to_markdown()
+    assert text.startswith("# Mappa del percorso del cliente: sample")
+    assert "| Campo | Voci |" in text and "## Fase 1:" in text

@@ -183,3 +183,41 @@ def test_undo_reverts_the_whole_last_answer_including_offered_ideas(tmp_path):
     s.send("undo")
     stage = s.map.stages[0]
     assert stage.pain_points == [] and stage.content_ideas == []
+
+
+def test_stage_prefix_targets_a_stage_and_refuses_a_missing_one(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["Discover", "Decide"])
+    s.start()
+    reply = s.send("stage 9 touchpoints: ads")
+    assert "no stage 9" in reply.text.lower()
+    assert all(not getattr(st, f) for st in s.map.stages for f in ("touchpoints", "actions"))
+    s.send("stage 2: goals: find a tool")
+    assert [g.text for g in s.map.stages[1].goals] == ["find a tool"]
+    assert s.map.stages[0].questions == [] and s.map.stages[0].goals == []
+
+
+def test_move_and_reorder_stages_and_refuse_malformed_commands(tmp_path):
+    s = new_session(tmp_path)
+    call(s, "set_stages", names=["A", "B", "C"])
+    s.start()
+    s.send("move stage 3 to 1")
+    assert [x.name for x in s.map.stages] == ["C", "A", "B"]
+    s.send("reorder stages 2, 3, 1")
+    assert [x.name for x in s.map.stages] == ["A", "B", "C"]
+    reply = s.send("remove stage 2")
+    assert "'B'" in reply.text and [x.name for x in s.map.stages] == ["A", "C"]
+    before = s.map.model_dump_json()
+    reply = s.send("rename stage 1 to ")
+    assert "couldn't read that stage command" in reply.text
+    assert s.map.model_dump_json() == before
+
+
+def test_back_after_undo_goes_back_not_forward(tmp_path):
+    s = new_session(tmp_path)
+    s.start()
+    for answer in ("Acme", "Dashboards", "b2b"):
+        s.send(answer)
+    assert s.send("skip").gap == "context:destination"
+    assert s.send("undo").gap == "context:purpose"
+    assert s.send("back").gap == "context:market"

@@ -117,3 +117,19 @@ def test_later_and_interview_commands_close_the_offer(home: Path) -> None:
     session2.send("Hidden fees in the quote")
     reply = session2.send("done")
     assert reply.done
+
+
+def test_ideas_take_the_stage_milestone_as_cta_once_it_is_known(tmp_path):
+    from builders import call, fill_front
+
+    from assistant import open_session
+
+    s = fill_front(open_session(map="cta", home=tmp_path, model="guided"))
+    call(s, "set_stages", names=["Discover", "Decide"])
+    s.start()
+    s.send("pains: price unclear (high)")
+    ideas = s.map.stages[0].content_ideas
+    assert ideas and all(i.cta != "Book a demo call" for i in ideas)
+    s.send("milestones: Book a demo call -> sales calls back within a day")
+    ideas = s.map.stages[0].content_ideas
+    assert ideas and all(i.cta == "Book a demo call" for i in ideas)

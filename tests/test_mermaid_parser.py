@@ -55,7 +55,9 @@ def nasty_map() -> JourneyMap:
         actions=[Item(text="Reads: reviews; forums #1")],
         emotions=[Emotion(text="angry", score=-2)],
     )
-    return JourneyMap(name="n", stages=[stage, Stage(name="Buy")])
+    journey = JourneyMap(name="n", stages=[stage, Stage(name="Buy")])
+    journey.persona.name = "Irene, the IT manager"
+    return journey
 
 
 def test_parser_is_real_and_strict(page):
@@ -71,3 +73,5 @@ def test_export_parses_and_renders_the_original_text(page, journey):
     assert "<svg" in svg
     for stage in journey.stages:  # the escapes come back as the original characters
         assert stage.name.replace("&", "&amp;") in svg
+    if journey.persona.name and "," in journey.persona.name:  # one actor, not two
+        assert journey.persona.name in svg

@@ -53,3 +53,19 @@ def test_env_example_lists_every_setting():
             else (f"JOURNEY_{name.upper()}")
         )
         assert f"{env}=" in text, env
+
+
+def test_a_bad_setting_is_one_sentence_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    for env, needle in (
+        ({"JOURNEY_MAX_TOOL_STEPS": "abc"}, "JOURNEY_MAX_TOOL_STEPS"),
+        ({"JOURNEY_LANG": "fr"}, "JOURNEY_LANG"),
+        ({"JOURNEY_MAX_ANSWER_CHARS": "-5"}, "JOURNEY_MAX_ANSWER_CHARS"),
+    ):
+        result = CliRunner().invoke(app, ["maps", "list", "--home", str(tmp_path)], env=env)
+        assert result.exit_code == 1
+        assert "invalid setting" in result.output and needle in result.output
+        assert "Traceback" not in result.output

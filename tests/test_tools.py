@@ -199,3 +199,16 @@ def test_skipped_gap_moves_on_and_survives_reordering(session):
     assert status(session.map).next_gap == "stage:1:actions"
     call(session, "reorder_stages", order=["2", "1"])
     assert status(session.map).next_gap == "stage:1:goals"  # the other stage now comes first
+
+
+def test_map_names_are_safe_for_file_names_and_html(tmp_path):
+    from assistant.store import Store
+
+    store = Store(tmp_path / "j.sqlite3")
+    for bad in ("bad/name", "   ", "x" * 81, "<img src=x>", "../up"):
+        with pytest.raises(ValueError, match="not a valid map name"):
+            store.create(bad)
+    store.create("Kraków 2026")
+    with pytest.raises(ValueError, match="not a valid map name"):
+        store.rename("Kraków 2026", "a/b")
+    assert store.rename("Kraków 2026", "O'Brien & Co").name == "O'Brien & Co"

@@ -84,11 +84,14 @@ def test_learn_tab_explains_concepts_with_citations() -> None:
 
 @pytest.mark.parametrize("fmt", sorted(set(EXPORT_FORMATS) - {"png"}))
 def test_text_exports_are_written_and_escaped(tmp_path: Path, fmt: str) -> None:
-    s = fill_map(new_session(tmp_path / "home", name="../acme/<x>"), stages=2)
+    s = fill_map(new_session(tmp_path / "home", name="acme"), stages=2)
     call(
         s, "add_stage_items", stage="1", field="pain_points", items=[{"text": "<script>x</script>"}]
     )
-    path = write_export(s.map, fmt, tmp_path / "out")
+    # Map names cannot hold '/' or markup (the schema refuses them); the export still cleans
+    # the file name in case an older workspace has one, so bypass validation to check that.
+    journey = s.map.model_copy(update={"name": "../acme/<x>"})
+    path = write_export(journey, fmt, tmp_path / "out")
     assert path.parent == tmp_path / "out" and path.name == f"acme-x.{EXPORT_FORMATS[fmt]}"
     text = path.read_text()
     if fmt == "json":

@@ -172,12 +172,21 @@ def update_item(args: a.UpdateItem) -> Mutation:
         _, item = m.find_item(args.item_id)
         changes = args.model_dump(exclude={"item_id"}, exclude_none=True)
         if not changes:
-            raise ToolError("Nothing to change: give text, department, score, severity or trigger.")
+            raise ToolError(
+                "Nothing to change: give text, department, score, severity, trigger or cta."
+            )
         for key, value in changes.items():
             if key not in type(item).model_fields:
                 raise ToolError(f"Item {item.id} has no field '{key}'.")
             setattr(item, key, value)
         return f"Updated {item.id}: " + "; ".join(f"{k} = {v}" for k, v in changes.items()) + "."
+
+    return run
+
+
+def update_items(args: a.UpdateItems) -> Mutation:
+    def run(m: JourneyMap) -> str:
+        return " ".join(update_item(update)(m) for update in args.updates)
 
     return run
 

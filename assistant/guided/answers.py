@@ -42,11 +42,14 @@ class AnswerWriter:
         elif parts[0] == "stage":
             self._stage(int(parts[1]), parts[2], text)
 
-    def write_label(self, target: str, text: str, gap: str | None) -> None:
+    def write_label(
+        self, target: str, text: str, gap: str | None, stage_number: int | None = None
+    ) -> None:
         """Apply a labelled segment: `context.company`, `persona.goals`, `stage.touchpoints`,
-        or `*.goals` (the stage's goals during the stage part, else the persona's)."""
+        or `*.goals` (the stage's goals during the stage part, else the persona's).
+        `stage_number` (from a 'stage 2 ...' prefix) picks the stage; else the current one."""
         section, field = target.split(".", 1)
-        number = completeness.stage_of(gap)
+        number = stage_number or completeness.stage_of(gap)
         if section == "*":
             section = "stage" if number else "persona"
         if section == "stage":
@@ -57,6 +60,15 @@ class AnswerWriter:
             self.write(f"stage:{number or 1}:{field}", text)
         else:
             self.write(f"{section}:{field}", text)
+
+    def stage_exists(self, number: int) -> bool:
+        """Whether stage `number` exists; if not, say which stages there are."""
+        stages = self.session.map.stages
+        if 1 <= number <= len(stages):
+            return True
+        names = ", ".join(f"{i}. {s.name}" for i, s in enumerate(stages, 1)) or "—"
+        self._error(prompts.fill(self.t["messages"]["no_stage"], n=number, stages=names))
+        return False
 
     def skip(self, gap: str) -> None:
         result = self.session.tools.call("skip_gap", {"gap": gap})
@@ -69,35 +81,60 @@ class AnswerWriter:
             self._error(result.text)
 
     def correction(self, answer: str) -> bool:
-        """Stage corrections typed as sentences: rename/add/remove stage."""
+        """Stage corrections typed as sentences: rename/add/remove/move/reorder stages. A
+        sentence that starts like one but cannot be read is refused, never stored as an answer."""
         words = self.t["words"]
         text = answer.strip().rstrip(".")
-        for kind in ("rename_stage", "add_stage", "remove_stage"):
+        for kind in ("rename_stage", "add_stage", "remove_stage", "move_stage", "reorder_stages"):
             match = re.match(words[kind], text, re.IGNORECASE)
-            if not match:
-                continue
-            groups = match.groupdict()
-            if kind == "rename_stage":
-                args: dict[str, Any] = {
-                    "stage": _unquote(groups["ref"]),
-                    "new_name": _unquote(groups["name"]),
-                }
-            elif kind == "add_stage":
-                args = {"name": _unquote(groups["name"])}
-                if groups.get("pos"):
-                    args["position"] = int(groups["pos"])
-            else:
-                args = {"stage": _unquote(groups["ref"])}
-            self._call(kind, args, lambda _, k=kind, a=args: self._stage_sentence(k, a))
+            if match:
+                self._stage_command(kind, match.groupdict())
+                return True
+        if re.match(words["command_start"], text, re.IGNORECASE):
+            self._error(self.t["messages"]["bad_command"])
             return True
         return False
 
-    def _stage_sentence(self, kind: str, args: dict[str, Any]) -> str:
+    def _stage_command(self, kind: str, groups: dict[str, Any]) -> None:
+        names_before = {str(i): s.name for i, s in enumerate(self.session.map.stages, 1)}
+        shown = ""
+        if kind == "rename_stage":
+            args: dict[str, Any] = {
+                "stage": _unquote(groups["ref"]),
+                "new_name": _unquote(groups["name"]),
+            }
+            shown = args["new_name"]
+        elif kind == "add_stage":
+            args = {"name": _unquote(groups["name"])}
+            if groups.get("pos"):
+                args["position"] = int(groups["pos"])
+            shown = args["name"]
+        elif kind == "move_stage":
+            ref = _unquote(groups["ref"])
+            order = [s.id for s in self.session.map.stages]
+            try:
+                moving = self.session.map.find_stage(ref).id
+            except KeyError as exc:
+                self._error(str(exc.args[0]))
+                return
+            order.remove(moving)
+            order.insert(max(0, int(groups["pos"]) - 1), moving)
+            kind, args = "reorder_stages", {"order": order}
+            shown = names_before.get(ref, ref)
+            self._call(kind, args, lambda _: self._stage_sentence("move_stage", shown))
+            return
+        elif kind == "reorder_stages":
+            args = {"order": [_unquote(r) for r in parse.split_list(groups["order"])]}
+        else:
+            ref = _unquote(groups["ref"])
+            args = {"stage": ref}
+            shown = names_before.get(ref, ref)
+        self._call(kind, args, lambda _, k=kind: self._stage_sentence(k, shown))
+
+    def _stage_sentence(self, kind: str, name: str) -> str:
         """A confirmation of a stage correction, in the interview's language."""
-        journey = self.session.map
-        names = " -> ".join(s.name for s in journey.stages)
-        new = args.get("new_name") or args.get("name") or args.get("stage", "")
-        text = prompts.fill(self.t["messages"][kind], name=new, stage=args.get("stage", ""))
+        names = " -> ".join(s.name for s in self.session.map.stages)
+        text = prompts.fill(self.t["messages"][kind], name=name, stage=name)
         return f"{text} {prompts.fill(self.t['messages']['stages_set'], stages=names)}"
 
     # per section ---------------------------------------------------------------------------
@@ -153,8 +190,7 @@ class AnswerWriter:
 
     def _stage(self, number: int, field: str, text: str) -> None:
         journey = self.session.map
-        if number > len(journey.stages):
-            self._error(f"Stage {number} does not exist.")
+        if not self.stage_exists(number):
             return
         stage = journey.stages[number - 1].name
         label = f"{self.t['stage_fields'][field]} ({stage})"
@@ -209,6 +245,10 @@ class AnswerWriter:
         )
         if field == "pain_points" and self.ok_count > before and number not in self.pain_stages:
             self.pain_stages.append(number)
+        if field == "milestones" and self.ok_count > before:
+            from assistant.ideas.save import refresh_ctas
+
+            refresh_ctas(self.session.tools, number, self.session.language)
 
     # plumbing ------------------------------------------------------------------------------
     def _items(self, items: list[str]) -> list[str]:

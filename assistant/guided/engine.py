@@ -140,16 +140,7 @@ class GuidedEngine:
         ):
             writer.skip(gap)
         elif not writer.correction(answer):
-            intro, labelled = parse.find_labels(answer, t["labels"])
-            if labelled:
-                if intro and gap:
-                    writer.write(gap, intro)
-                for segment in labelled:
-                    writer.write_label(segment.target, segment.text, gap)
-            elif gap:
-                writer.write(gap, answer)
-            else:
-                notes.append(msg["help"])
+            self._write_answer(writer, answer, gap, t, notes)
         self.asked = None if writer.ok_count or writer.advanced else gap
         for stage_number in writer.pain_stages:  # also after labelled answers ('pains: ...')
             offer = idea_chat.make_offer(session, stage_number)
@@ -162,6 +153,32 @@ class GuidedEngine:
                     session, lines, writer.results + offer.results, writer.errors + offer.errors
                 )  # one offer per turn: a second stage's ideas come with `journey ideas`
         return self._finish(session, notes + writer.sentences, writer.results, writer.errors)
+
+    def _write_answer(
+        self, writer: AnswerWriter, answer: str, gap: str | None, t: dict, notes: list[str]
+    ) -> None:
+        """Labelled segments, a 'stage 2 ...' prefix that picks the stage, or a plain answer to
+        the current question."""
+        number = None
+        prefix = re.match(t["words"]["stage_prefix"], answer, re.IGNORECASE)
+        if prefix:
+            number = int(prefix.group("n"))
+            if not writer.stage_exists(number):
+                return  # nothing recorded: a wrong stage number is not silently redirected
+            answer = answer[prefix.end() :]
+        intro, labelled = parse.find_labels(answer, t["labels"])
+        current = completeness.stage_of(gap)
+        if number and gap and current:  # 'stage 2: ads, webinar' answers this field for stage 2
+            gap = f"stage:{number}:{gap.split(':')[2]}"
+        if labelled:
+            if intro and gap:
+                writer.write(gap, intro)
+            for segment in labelled:
+                writer.write_label(segment.target, segment.text, gap, number)
+        elif gap and answer.strip():
+            writer.write(gap, answer)
+        else:
+            notes.append(t["messages"]["help"])
 
     def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
         reply = self.respond(session, text)
@@ -181,7 +198,10 @@ class GuidedEngine:
         gap = self.asked if ask_again and self.asked else completeness.next_gap(journey)
         if not ask_again or not self.asked:
             self.asked = gap
-        if gap and (not self.history or self.history[-1] != gap):
+        if gap in self.history:
+            # Asked again (after an undo or a 'back'): what followed it is no longer behind us.
+            del self.history[len(self.history) - self.history[::-1].index(gap) :]
+        elif gap:
             self.history.append(gap)
         parts = [line for line in lines if line]
         citations: list[str] = []

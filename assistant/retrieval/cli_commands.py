@@ -35,7 +35,17 @@ def ingest_command(
     from assistant.ingest import ingest_paths
     from assistant.retrieval import KnowledgeBase
 
-    kb = KnowledgeBase(get_settings(home=home))
+    settings = get_settings(home=home)
+    kb = KnowledgeBase(settings)
+    if map_name:
+        from assistant.store import Store
+
+        if not Store(settings.db_path).exists(map_name):
+            console.print(
+                f"[yellow]Note:[/yellow] no map named '{escape(map_name)}' yet; the "
+                f"research is kept for it. Create it with `journey chat --map "
+                f"{escape(map_name)}`."
+            )
     report = ingest_paths(
         kb, paths, map_name=map_name, text_column=text_column, progress=console.is_terminal
     )

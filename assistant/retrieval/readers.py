@@ -120,10 +120,11 @@ def read_docx(path: Path) -> list[Document]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise ReadError("not a valid DOCX file") from exc
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
