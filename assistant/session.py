@@ -59,6 +59,7 @@ class Session:
         self.language = language or journey.language
         """Interview language: the `--lang` given when opening, else the map's own."""
         self.context = ToolContext(store, journey.id, settings)
+        self.context.language = self.language
         self.tools = ToolBox(self.context, extra=_knowledge_tools(self.context))
         self.engine = make_engine(settings)
 

@@ -31,6 +31,8 @@ class ToolContext:
         self.settings = settings
         self._knowledge = knowledge
         self.last_ok = True
+        self.language: str | None = None
+        """The session's language, so knowledge search prefers cards in it (and English)."""
 
     @property
     def journey(self) -> JourneyMap:

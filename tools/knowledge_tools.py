@@ -75,7 +75,8 @@ def make_knowledge_tools(ctx: KnowledgeContext) -> list[BaseTool]:
 
     def search_knowledge(query: str, k: int = 5) -> str:
         try:
-            return format_hits(ctx.knowledge.search(query, k=k, language=None))
+            preferred = getattr(ctx, "language", None)  # the session's language, when known
+            return format_hits(ctx.knowledge.search(query, k=k, prefer_language=preferred))
         except ValueError as exc:
             return f"Search failed: {exc}"
 

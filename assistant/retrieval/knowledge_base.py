@@ -26,6 +26,14 @@ _INDEX_LOCKS: dict[str, threading.Lock] = {}
 _INDEX_LOCKS_GUARD = threading.Lock()
 
 
+def _language_filter(languages: frozenset[str] | None) -> dict[str, Any] | None:
+    if not languages:
+        return None
+    if len(languages) == 1:
+        return {"language": next(iter(languages))}
+    return {"language": {"$in": sorted(languages)}}
+
+
 def _index_lock(key: str) -> threading.Lock:
     with _INDEX_LOCKS_GUARD:
         return _INDEX_LOCKS.setdefault(key, threading.Lock())
@@ -92,6 +100,7 @@ class KnowledgeBase:
         self._indexed = False
         self._collections: dict[str, Any] = {}
         self.research_lexical_cache: dict[str | None, tuple[int, LexicalIndex, dict]] = {}
+        self._lexical_cache: dict[frozenset[str] | None, LexicalIndex] = {}
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -142,16 +151,29 @@ class KnowledgeBase:
 
     @cached_property
     def _card_lexical(self) -> LexicalIndex:
-        # Topics and title join each passage's keywords: they are the card author's own
-        # summary of what it is about (measured: +3 points English MRR for hybrid).
-        ids = list(self._passages)
-        return LexicalIndex(
-            ids,
-            [
-                f"{text} {card.title} {' '.join(card.topics).replace('-', ' ')}"
-                for card, text in (self._passages[i] for i in ids)
-            ],
-        )
+        return self._lexical_for(None)
+
+    def _lexical_for(self, languages: frozenset[str] | None) -> LexicalIndex:
+        """BM25 over the cards in `languages` (all when None), built once per set. Its own
+        IDF matters: Polish and Italian cards in the corpus shift English term weights."""
+        cached = self._lexical_cache.get(languages)
+        if cached is None:
+            # Topics and title join each passage's keywords: they are the card author's own
+            # summary of what it is about (measured: +3 points English MRR for hybrid).
+            ids = [
+                pid
+                for pid, (card, _) in self._passages.items()
+                if languages is None or card.language in languages
+            ]
+            cached = LexicalIndex(
+                ids,
+                [
+                    f"{text} {card.title} {' '.join(card.topics).replace('-', ' ')}"
+                    for card, text in (self._passages[i] for i in ids)
+                ],
+            )
+            self._lexical_cache[languages] = cached
+        return cached
 
     # -- Chroma ------------------------------------------------------------------------------
 
@@ -237,11 +259,14 @@ class KnowledgeBase:
         kind: str = "knowledge",
         map_name: str | None = None,
         method: str | None = None,
+        prefer_language: str | None = None,
     ) -> list[Hit]:
         """The k best hits for `query`, cards (`kind="knowledge"`) or research (`"document"`).
 
-        `language` keeps only cards in that language; `map_name` keeps only research
-        ingested for that map. `method` overrides the configured retrieval method.
+        `language` keeps only cards in that language; `prefer_language` (the user's language)
+        keeps cards in that language and in English, the reference set every language can
+        fall back to. `map_name` keeps only research ingested for that map. `method` overrides
+        the configured retrieval method.
         """
         if not query.strip():
             raise ValueError("The search query is empty.")
@@ -251,21 +276,26 @@ class KnowledgeBase:
         if method not in METHODS:
             raise ValueError(f"Unknown retrieval method '{method}': use {', '.join(METHODS)}.")
         if kind == "knowledge":
-            return self._search_cards(query, k, language, method)
+            if language:
+                langs: frozenset[str] | None = frozenset({language})
+            elif prefer_language:
+                langs = frozenset({prefer_language, "en"})
+            else:
+                langs = None
+            return self._search_cards(query, k, langs, method)
         if kind == "document":
             from assistant.retrieval.research import search_research
 
             return search_research(self, query, k, map_name, method)
         raise ValueError(f"Unknown kind '{kind}': use 'knowledge' or 'document'.")
 
-    def _search_cards(self, query: str, k: int, language: str | None, method: str) -> list[Hit]:
-        allowed = None
-        if language:
-            allowed = {
-                pid for pid, (card, _) in self._passages.items() if card.language == language
-            }
-        dense = self._dense_passages(query, language) if method != "bm25" else []
-        lexical = self._card_lexical.search(query, CANDIDATES, allowed) if method != "dense" else []
+    def _search_cards(
+        self, query: str, k: int, languages: frozenset[str] | None, method: str
+    ) -> list[Hit]:
+        dense = self._dense_passages(query, languages) if method != "bm25" else []
+        lexical = (
+            self._lexical_for(languages).search(query, CANDIDATES) if method != "dense" else []
+        )
         if method == "dense":
             scores = dict(dense)
         elif method == "bm25":
@@ -274,14 +304,16 @@ class KnowledgeBase:
             scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in lexical]])
         return self._best_per_card(scores, k)
 
-    def _dense_passages(self, query: str, language: str | None) -> list[tuple[str, float]]:
+    def _dense_passages(
+        self, query: str, languages: frozenset[str] | None
+    ) -> list[tuple[str, float]]:
         if not self._indexed:
             self.ensure_index()
         collection = self.collection("knowledge")
         result = collection.query(
             query_texts=[query],
             n_results=min(CANDIDATES, max(1, collection.count())),
-            where={"language": language} if language else None,
+            where=_language_filter(languages),
             include=["distances"],
         )
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]

@@ -6,7 +6,8 @@ Run from the repository root:
     .venv/bin/python -m evals.retrieval.bench --rows 1000  # also time ingest of N review rows
 
 A query counts as found at k when any of its relevant cards is in the top k; MRR uses the
-rank of the first relevant card. Queries run without a language filter, as the agent's do.
+rank of the first relevant card. Each query runs with its language as the preferred one
+(cards in that language and in English), as the product's searches do with the session's.
 Everything runs in a temporary JOURNEY_HOME; nothing is downloaded.
 """
 
@@ -43,13 +44,16 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], method: str) -> dict[str, f
     """recall@1/3/5, MRR and latency percentiles (ms) of one method over the queries."""
     ranks: list[int | None] = []
     latencies: list[float] = []
+    misses: list[str] = []
     for item in queries:
         start = time.perf_counter()
-        hits = kb.search(item["query"], k=10, method=method)
+        hits = kb.search(item["query"], k=10, method=method, prefer_language=item["language"])
         latencies.append((time.perf_counter() - start) * 1000)
         found = [h.id.removeprefix("card:") for h in hits]
         rank = next((n for n, cid in enumerate(found, 1) if cid in item["relevant"]), None)
         ranks.append(rank)
+        if rank is None or rank > 3:
+            misses.append(f"{item['query']!r}: wanted {item['relevant']}, got {found[:3]}")
     n = len(queries)
     latencies.sort()
     return {
@@ -60,6 +64,7 @@ def evaluate(kb: KnowledgeBase, queries: list[dict], method: str) -> dict[str, f
         "mrr": sum(1 / r for r in ranks if r) / n,
         "p50": statistics.median(latencies),
         "p95": latencies[min(n - 1, int(round(0.95 * (n - 1))))],
+        "misses": misses,  # type: ignore[dict-item]
     }
 
 
@@ -140,6 +145,9 @@ def main(argv: list[str] | None = None) -> None:
                     f"{m['r@5']:>7.2f}{m['mrr']:>7.2f}{m['p50']:>9.1f}{m['p95']:>9.1f}"
                 )
         print(f"Default method (JOURNEY_RETRIEVAL): {settings.retrieval}")
+        english = [q for q in queries if q["language"] == "en"]
+        for miss in evaluate(kb, english, settings.retrieval)["misses"]:  # type: ignore[union-attr]
+            print(f"  not in the top 3 ({settings.retrieval}, en): {miss}")
         if args.rows:
             seconds = bench_ingest(settings, args.rows)
             print(
