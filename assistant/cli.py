@@ -93,7 +93,7 @@ def chat(
     opening = session.start()
     if opening.done:  # the model cannot be used (missing/wrong key): one sentence, then stop
         fail(opening.text)
-    show(out, opening, tty)
+    show(out, opening, tty, session.language)
     while True:
         try:
             line = input("> " if tty else "")
@@ -110,7 +110,7 @@ def chat(
             reply = stream_reply(out, session, line)
         else:
             reply = session.send(line)
-            show(out, reply, tty)
+            show(out, reply, tty, session.language)
         if reply.done:
             return
 
@@ -129,6 +129,15 @@ def _warm_index(settings) -> None:  # type: ignore[no-untyped-def]
     threading.Thread(target=work, daemon=True, name="journey-index").start()
 
 
+def _percent_line(language: str, reply: Reply) -> str:
+    """'42% complete' in the interview's language."""
+    from assistant import prompts
+
+    return prompts.fill(
+        prompts.guided(language)["messages"]["percent_done"], percent=reply.status.percent
+    )
+
+
 def stream_reply(out: Console, session, line: str) -> Reply:  # type: ignore[no-untyped-def]
     """Print text pieces as they arrive (token streaming for the LLM), then the status."""
     final: Reply | None = None
@@ -142,14 +151,14 @@ def stream_reply(out: Console, session, line: str) -> Reply:  # type: ignore[no-
     if streamed:
         out.print()
     assert final is not None
-    out.print(f"[dim]{final.status.percent}% complete[/dim]", markup=True)
+    out.print(f"[dim]{_percent_line(session.language, final)}[/dim]", markup=True)
     return final
 
 
-def show(out: Console, reply: Reply, tty: bool) -> None:
+def show(out: Console, reply: Reply, tty: bool, language: str = "en") -> None:
     if tty:
         out.print(reply.text, markup=False)
-        out.print(f"[dim]{reply.status.percent}% complete[/dim]", markup=True)
+        out.print(f"[dim]{_percent_line(language, reply)}[/dim]", markup=True)
     else:
         print(reply.text, flush=True)
         print(f"[{reply.status.percent}% complete; next: {reply.gap or 'nothing'}]", flush=True)

@@ -221,3 +221,14 @@ def test_back_after_undo_goes_back_not_forward(tmp_path):
     assert s.send("skip").gap == "context:destination"
     assert s.send("undo").gap == "context:purpose"
     assert s.send("back").gap == "context:market"
+
+
+def test_polish_session_says_unknown_stages_in_polish(tmp_path):
+    s = new_session(tmp_path, lang="pl")
+    call(s, "set_stages", names=["A", "B"])
+    s.start()
+    before = s.map.model_dump_json()
+    for command in ("przenieś etap 9 na 1", "usuń etap 7", "etap 5 cele: x"):
+        reply = s.send(command)
+        assert "Nie ma etapu" in reply.text and "No stage" not in reply.text
+    assert s.map.model_dump_json() == before

@@ -97,6 +97,14 @@ class AnswerWriter:
 
     def _stage_command(self, kind: str, groups: dict[str, Any]) -> None:
         names_before = {str(i): s.name for i, s in enumerate(self.session.map.stages, 1)}
+        ref = _unquote(groups.get("ref") or "")
+        if ref:
+            try:
+                self.session.map.find_stage(ref)
+            except KeyError:
+                names = ", ".join(f"{n}. {name}" for n, name in names_before.items()) or "—"
+                self._error(prompts.fill(self.t["messages"]["no_stage"], n=ref, stages=names))
+                return
         shown = ""
         if kind == "rename_stage":
             args: dict[str, Any] = {
