@@ -72,7 +72,13 @@ def cards_for_field(field: str, language: str) -> list[Card]:
     for lang in dict.fromkeys((language, "en")):
         found = [c for c in _cards() if field in c.fields and c.language == lang and not c.format]
         if found:
-            return sorted(found, key=lambda c: (len(c.fields), c.id))
+            # The field a card lists first is what it is mainly about; a card named after the
+            # field next; then the most specific.
+            slug = field.replace("_", "-")
+            return sorted(
+                found,
+                key=lambda c: (c.fields[0] != field, slug not in c.id, len(c.fields), c.id),
+            )
     return []
 
 
