@@ -126,7 +126,9 @@ def _warm_index(settings) -> None:  # type: ignore[no-untyped-def]
         except Exception:  # noqa: BLE001 - a search will build it or say what is wrong
             return
 
-    threading.Thread(target=work, daemon=True, name="journey-index").start()
+    # Not a daemon: exiting while onnxruntime embeds would abort the process; at most the
+    # first exit in a fresh workspace waits for the build to finish.
+    threading.Thread(target=work, daemon=False, name="journey-index").start()
 
 
 def _percent_line(language: str, reply: Reply) -> str:

@@ -51,7 +51,9 @@ class Handlers:
             except Exception:  # noqa: BLE001 - searches will build or report it themselves
                 return
 
-        threading.Thread(target=work, daemon=True, name="journey-warm-up").start()
+        # Not a daemon: the interpreter must wait for it at exit, because tearing down
+        # onnxruntime while it embeds aborts the process ("terminate called ...").
+        threading.Thread(target=work, daemon=False, name="journey-warm-up").start()
 
     def store(self) -> Store:
         return Store(self.settings.db_path)
