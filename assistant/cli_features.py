@@ -1,0 +1,154 @@
+"""`journey serve`, `ideas`, `usage` and `eval`: thin wrappers over their feature modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.cli_common import HomeOpt, console, fail, load_map
+from assistant.session import open_session
+from assistant.settings import get_settings
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
+    auth: str | None = typer.Option(None, "--auth", help="Require a login: user:password."),
+    home: Path | None = HomeOpt,
+) -> None:
+    """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
+    from assistant.web import serve as run_server
+    from assistant.web.serve import parse_auth
+
+    try:
+        parse_auth(auth)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        run_server(get_settings(home=home), host=host, port=port, auth=auth)
+    except OSError as exc:
+        fail(f"Could not start the server: {exc}")
+    except KeyboardInterrupt:
+        console().print("Stopped.")
+
+
+def ideas(
+    name: str,
+    stage: str | None = typer.Option(
+        None, "--stage", "-s", help="Only this stage (number or name)."
+    ),
+    formats: str | None = typer.Option(
+        None, "--format", "-f", help="Only these formats, comma-separated (e.g. blog,email)."
+    ),
+    per_pain: int = typer.Option(
+        3, "--per-pain", "-n", min=1, max=10, help="Ideas per pain point."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write to FILE.csv (content calendar) or FILE.md."
+    ),
+    no_generate: bool = typer.Option(
+        False, "--no-generate", help="Only list the ideas already on the map."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="guided (offline idea patterns) or provider:model for LLM ideas."
+    ),
+    home: Path | None = HomeOpt,
+) -> None:
+    """Content ideas per stage, grouped by pain point; missing ones are proposed and saved."""
+    from assistant.ideas.command import parse_formats, run_ideas
+
+    load_map(home, name)
+    try:
+        chosen = parse_formats(formats)
+        session = open_session(map=name, home=home, model=model)
+        result = run_ideas(session, stage, chosen, per_pain, output, not no_generate)
+    except (KeyError, ValueError) as exc:
+        fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
+        raise
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for problem in result.errors:
+        err.print(problem, markup=False)
+    if result.added:
+        by = "" if result.model == "guided" else f" with {result.model}"
+        err.print(f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).")
+    if output is None:
+        sys.stdout.write(result.text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.text, encoding="utf-8")
+    console().print(f"Wrote {output}")
+
+
+def usage(name: str, home: Path | None = HomeOpt) -> None:
+    """Token usage and estimated cost of the LLM agent, per turn and for the whole map."""
+    from assistant.agent.usage import UsageLog
+
+    m = load_map(home, name)
+    log = UsageLog(get_settings(home=home).db_path)
+    turns, total, cost = log.turns(m.id), log.totals(m.id), log.total_cost(m.id)
+    log.close()
+    if not turns:
+        console().print(f"No model usage recorded for '{name}' (the guided mode uses no model).")
+        return
+    table = Table("turn", "when", "model", "calls", "prompt", "input", "output", "cost (USD)")
+    for t in turns:
+        usd = f"{t.cost:.4f}" if t.cost is not None else "?"
+        table.add_row(
+            str(t.turn),
+            t.at[:19],
+            t.model,
+            str(t.calls),
+            str(t.first_prompt_tokens),
+            str(t.input_tokens),
+            str(t.output_tokens),
+            usd + ("*" if t.estimated else ""),
+        )
+    out = console()
+    out.print(table)
+    usd = f"${cost:.4f}" if cost is not None else "unknown (no price for this model)"
+    out.print(
+        f"Map '{name}': {len(turns)} turns, {total.calls} model calls, "
+        f"{total.input_tokens} input + {total.output_tokens} output tokens, estimated cost {usd}."
+    )
+    if total.estimated:
+        out.print("* the server reported no usage for some turns: tokens counted locally.")
+
+
+def eval_command(
+    scenarios: Path | None = typer.Option(
+        None, "--scenarios", help="Folder of scenario YAML files (default: the shipped ones)."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="Assistant under test: guided (default) or provider:model."
+    ),
+    user_model: str | None = typer.Option(
+        None, "--user-model", help="provider:model to play the user (default: scripted user)."
+    ),
+    lang: list[str] | None = typer.Option(None, "--lang", help="Only scenarios in en, pl or it."),
+    scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
+    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+) -> None:
+    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
+    from assistant.evals.command import run_eval
+    from assistant.evals.scenario import ScenarioError
+
+    if lang and any(code not in ("en", "pl", "it") for code in lang):
+        fail("--lang must be en, pl or it.")
+    try:
+        run_eval(
+            scenarios=scenarios,
+            model=model or "guided",
+            user_model=user_model,
+            languages=lang,
+            only=scenario,
+            json_path=json_out,
+            report_path=report,
+            console=console(),
+        )
+    except (ScenarioError, ValueError) as exc:
+        fail(str(exc))
