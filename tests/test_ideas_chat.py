@@ -133,3 +133,43 @@ def test_ideas_take_the_stage_milestone_as_cta_once_it_is_known(tmp_path):
     s.send("milestones: Book a demo call -> sales calls back within a day")
     ideas = s.map.stages[0].content_ideas
     assert ideas and all(i.cta == "Book a demo call" for i in ideas)
+
+
+def test_a_milestone_from_any_path_becomes_the_ideas_cta(tmp_path):
+    """The same rule through the bare tool, as the LLM agent and the web app use it."""
+    from builders import call, fill_front
+
+    from assistant import open_session
+
+    s = fill_front(open_session(map="cta2", home=tmp_path, model="guided"))
+    call(s, "set_stages", names=["Discover"])
+    call(s, "add_stage_items", stage="1", field="pain_points", items=["price unclear"])
+    pain = s.map.stages[0].pain_points[0].id
+    call(
+        s,
+        "add_content_idea",
+        stage="1",
+        format="blog_post",
+        title="A",
+        pain_point_id=pain,
+        cta="Download the in-depth guide",
+        source="assistant",
+    )
+    call(
+        s,
+        "add_content_idea",
+        stage="1",
+        format="webinar",
+        title="B",
+        pain_point_id=pain,
+        cta="Join our Thursday clinic",
+        source="assistant",
+    )
+    call(s, "add_stage_items", stage="1", field="milestones", items=["Demo booked"])
+    ctas = {i.text: i.cta for i in s.map.stages[0].content_ideas}
+    assert ctas == {"A": "Demo booked", "B": "Join our Thursday clinic"}
+    call(s, "undo_last_change")  # one change: the milestone and the CTAs go back together
+    assert {i.cta for i in s.map.stages[0].content_ideas} == {
+        "Download the in-depth guide",
+        "Join our Thursday clinic",
+    }

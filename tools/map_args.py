@@ -178,13 +178,6 @@ class UpdateItem(Args):
     """Content ideas: new call to action (the milestone it moves the customer to)."""
 
 
-class UpdateItems(Args):
-    """Change several items in one change (one undo step)."""
-
-    updates: list[UpdateItem] = Field(min_length=1, max_length=100)
-    """One entry per item: its id and what changes."""
-
-
 class ItemIds(Args):
     """Refer to one or more items."""
 

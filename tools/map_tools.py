@@ -103,9 +103,25 @@ def add_stage_items(args: a.AddStageItems) -> Mutation:
                 cls(text=raw.text, provenance=_provenance(args.source, args.evidence), **extra)
             )
         added, dupes = _add_unique(getattr(stage, args.field), new)
+        if args.field == "milestones" and added:
+            _point_ideas_at_milestone(stage)
         return _added_sentence(f"{stage.name} / {args.field}", added, dupes, args.source != "user")
 
     return run
+
+
+def _point_ideas_at_milestone(stage: Stage) -> None:
+    """Ideas are proposed right after a stage's pain points, before its milestone is known,
+    so they carry their phase's generic call to action; once the stage has a milestone, those
+    take it (a CTA someone chose stays). Part of the same change, whoever adds the milestone."""
+    from assistant.ideas.patterns import generic_ctas
+
+    facts = [m for m in stage.milestones if not m.provenance.is_suggestion]
+    if not facts:
+        return
+    for idea in stage.content_ideas:
+        if idea.cta in generic_ctas() and idea.cta != facts[0].text:
+            idea.cta = facts[0].text
 
 
 def set_stages(args: a.SetStages) -> Mutation:
@@ -180,13 +196,6 @@ def update_item(args: a.UpdateItem) -> Mutation:
                 raise ToolError(f"Item {item.id} has no field '{key}'.")
             setattr(item, key, value)
         return f"Updated {item.id}: " + "; ".join(f"{k} = {v}" for k, v in changes.items()) + "."
-
-    return run
-
-
-def update_items(args: a.UpdateItems) -> Mutation:
-    def run(m: JourneyMap) -> str:
-        return " ".join(update_item(update)(m) for update in args.updates)
 
     return run
 

@@ -52,11 +52,6 @@ MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] =
         "(with trigger), opportunities.",
     ),
     "update_item": (a.UpdateItem, m.update_item, "Change an item's text or details by id."),
-    "update_items": (
-        a.UpdateItems,
-        m.update_items,
-        "Change several items at once (one change, one undo step).",
-    ),
     "remove_item": (a.ItemIds, m.remove_item, "Remove items by id."),
     "accept_suggestion": (
         a.ItemIds,

@@ -253,10 +253,6 @@ class AnswerWriter:
         )
         if field == "pain_points" and self.ok_count > before and number not in self.pain_stages:
             self.pain_stages.append(number)
-        if field == "milestones" and self.ok_count > before:
-            from assistant.ideas.save import refresh_ctas
-
-            refresh_ctas(self.session.tools, number, self.session.language)
 
     # plumbing ------------------------------------------------------------------------------
     def _items(self, items: list[str]) -> list[str]:

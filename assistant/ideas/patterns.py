@@ -109,3 +109,13 @@ def load(language: str) -> PatternSet:
 def render(template: str, values: dict[str, str]) -> str:
     """Fill a pattern's placeholders and tidy the spacing."""
     return " ".join(fill(template, **values).split())
+
+
+@cache
+def generic_ctas() -> frozenset[str]:
+    """Every phase's default call to action, in every language: what an idea carries until
+    its stage's milestone is known (an empty CTA counts too)."""
+    ctas: set[str] = {""}
+    for language in ("en", "pl", "it"):
+        ctas.update(load(language).cta.values())
+    return frozenset(ctas)

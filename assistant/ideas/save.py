@@ -79,32 +79,3 @@ def top_up(
     journey = tools.ctx.journey
     plans = generate(journey, stage, formats, per_pain, top_up=True, language=language)
     return propose(tools, [d for plan in plans for d in plan.drafts])
-
-
-def refresh_ctas(tools: ToolBox, stage_number: int, language: str = "en") -> int:
-    """Point the stage's ideas at its milestone once one is known.
-
-    Ideas are offered right after a stage's pain points, before the interview reaches its
-    milestones, so they start with the phase's generic call to action; this swaps that for the
-    milestone (ideas whose CTA someone chose stay as they are). One change; returns how many.
-    """
-    from assistant.ideas.generate import _cta
-    from assistant.ideas.patterns import load
-
-    journey = tools.ctx.journey
-    if not 1 <= stage_number <= len(journey.stages):
-        return 0
-    stage = journey.stages[stage_number - 1]
-    milestone = _cta(stage)
-    if not milestone:
-        return 0
-    generic = {""} | set(load(language).cta.values()) | set(load("en").cta.values())
-    updates = [
-        {"item_id": idea.id, "cta": milestone}
-        for idea in stage.content_ideas
-        if idea.cta in generic and idea.cta != milestone
-    ]
-    if not updates:
-        return 0
-    result = tools.call("update_items", {"updates": updates})
-    return len(updates) if result.ok else 0
