@@ -135,3 +135,15 @@ def test_fillers_are_dropped_only_where_they_lead_in():
     assert parse.strip_fillers("se il prezzo è alto allora va via", it) == (
         "se il prezzo è alto allora va via"
     )
+
+
+def test_verdict_on_a_numbered_list():
+    words = prompts.guided("en")["ideas"]["words"]
+    assert parse.verdict("yes", words, 3) == parse.Verdict([1, 2, 3], [], [])
+    assert parse.verdict("no", words, 2) == parse.Verdict([], [1, 2], [])
+    assert parse.verdict("accept 1,3", words, 3) == parse.Verdict([1, 3], [2], [])
+    assert parse.verdict("reject 2", words, 3) == parse.Verdict([], [2], [])
+    assert parse.verdict("accept 1, 7", words, 3) == parse.Verdict([], [], [7])
+    assert parse.verdict("webinars and ads", words, 3) is None
+    pl = prompts.guided("pl")["ideas"]["words"]
+    assert parse.verdict("akceptuję 2", pl, 3) == parse.Verdict([2], [1, 3], [])

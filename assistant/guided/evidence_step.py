@@ -8,7 +8,6 @@ handled as usual.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -84,23 +83,16 @@ def reply(session: Session, current: EvidenceOffer, answer: str) -> EvidenceTurn
     """The verdict on the listed suggestions; None when the answer is something else."""
     t = _texts(session)
     words = prompts.guided(session.language)["ideas"]["words"]
-    if parse.is_word(answer, words["accept_all"]):
-        return _decide(session, current.ids, [])
-    if parse.is_word(answer, words["reject_all"]):
-        return _decide(session, [], current.ids)
-    for kind in ("accept", "reject"):
-        match = re.match(words[kind], parse.normalise(answer), re.IGNORECASE)
-        if not match:
-            continue
-        numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers"))]
-        if any(not 1 <= n <= len(current.ids) for n in numbers):
-            return EvidenceTurn([prompts.fill(t["bad_number"], max=len(current.ids))], current)
-        chosen = [current.ids[n - 1] for n in dict.fromkeys(numbers)]
-        others = [i for i in current.ids if i not in chosen]
-        return (
-            _decide(session, chosen, others) if kind == "accept" else _decide(session, [], chosen)
-        )
-    return None
+    decided = parse.verdict(answer, words, len(current.ids))
+    if decided is None:
+        return None
+    if decided.wrong:
+        return EvidenceTurn([prompts.fill(t["bad_number"], max=len(current.ids))], current)
+    return _decide(
+        session,
+        [current.ids[n - 1] for n in decided.accept],
+        [current.ids[n - 1] for n in decided.reject],
+    )
 
 
 def _decide(session: Session, accept: list[str], reject: list[str]) -> EvidenceTurn:

@@ -262,3 +262,37 @@ def decision(text: str, words: dict[str, Any]) -> tuple[str, str, str]:
         # Leaving for a competitor, said in the action, is a high risk.
         risk = "high" if _has_phrase(action, words.get("competitor", [])) else "medium"
     return condition, action, risk
+
+
+@dataclass
+class Verdict:
+    """The user's answer to a numbered list of proposals (ideas, research suggestions)."""
+
+    accept: list[int]
+    """1-based numbers to keep."""
+    reject: list[int]
+    """1-based numbers to drop."""
+    wrong: list[int]
+    """Numbers outside the list (nothing is decided then)."""
+
+
+def verdict(answer: str, words: dict[str, Any], count: int) -> Verdict | None:
+    """'yes'/'no' (all), 'accept 1,3' (the others are dropped) or 'reject 2', with the
+    language's words; None when the answer is not a verdict."""
+    everything = list(range(1, count + 1))
+    if is_word(answer, words["accept_all"]):
+        return Verdict(everything, [], [])
+    if is_word(answer, words["reject_all"]):
+        return Verdict([], everything, [])
+    for kind in ("accept", "reject"):
+        match = re.match(words[kind], normalise(answer), re.IGNORECASE)
+        if not match:
+            continue
+        numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d+", match.group("numbers"))))
+        wrong = [n for n in numbers if not 1 <= n <= count]
+        if wrong:
+            return Verdict([], [], wrong)
+        if kind == "accept":
+            return Verdict(numbers, [n for n in everything if n not in numbers], [])
+        return Verdict([], numbers, [])
+    return None

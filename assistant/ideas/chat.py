@@ -10,7 +10,6 @@ chat continuing; the verdict only changes their status through `set_idea_status`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,28 +94,23 @@ def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
     guided_words = prompts.guided(session.language)["words"]
     if any(parse.is_word(answer, guided_words[w]) for w in GENERAL_COMMANDS):
         return None
-    if parse.is_word(answer, words["accept_all"]):
-        return _decide(session, offer, offer.ids, [])
-    if parse.is_word(answer, words["reject_all"]):
-        return _decide(session, offer, [], offer.ids)
     if parse.is_word(answer, words["later"]):
         return Turn([prompts.fill(t["later"], map=session.map.name)], None)
     if parse.is_word(answer, words["more"]):
         more = make_offer(session, offer.stage_number, fresh=True)
         return more or Turn([t["no_more"]], None)
-    for kind in ("accept", "reject"):
-        match = re.match(words[kind], parse.normalise(answer), re.IGNORECASE)
-        if not match:
-            continue
-        numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers"))]
-        wrong = [str(n) for n in numbers if not 1 <= n <= len(offer.ids)]
-        if wrong:
-            text = prompts.fill(t["bad_number"], numbers=", ".join(wrong), max=len(offer.ids))
+    decided = parse.verdict(answer, words, len(offer.ids))
+    if decided is not None:
+        if decided.wrong:
+            wrong = ", ".join(map(str, decided.wrong))
+            text = prompts.fill(t["bad_number"], numbers=wrong, max=len(offer.ids))
             return Turn([text, t["ask"]], offer)
-        chosen = [offer.ids[n - 1] for n in dict.fromkeys(numbers)]
-        if kind == "accept":
-            return _decide(session, offer, chosen, [i for i in offer.ids if i not in chosen])
-        return _decide(session, offer, [], chosen)
+        return _decide(
+            session,
+            offer,
+            [offer.ids[n - 1] for n in decided.accept],
+            [offer.ids[n - 1] for n in decided.reject],
+        )
     return None  # an answer to the next question: the ideas stay proposed
 
 
