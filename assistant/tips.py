@@ -11,8 +11,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.resources import knowledge_dir
-from assistant.retrieval.cards import Card, load_cards
+from assistant.retrieval.cards import Card, shipped_cards
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -22,7 +21,7 @@ TIP_CHARS = 220
 
 @cache
 def _cards() -> tuple[Card, ...]:
-    return tuple(load_cards(knowledge_dir()))
+    return shipped_cards()
 
 
 def summary(card: Card, limit: int = TIP_CHARS) -> str:

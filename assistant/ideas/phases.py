@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from assistant.resources import knowledge_dir, prompts_dir
-from assistant.retrieval.cards import Card, load_cards
+from assistant.resources import prompts_dir
+from assistant.retrieval.cards import Card, shipped_cards
 
 PHASES = ("awareness", "consideration", "decision", "purchase", "onboarding", "loyalty")
 
@@ -78,7 +78,7 @@ def phase_data() -> dict[str, Any]:
 def format_cards() -> dict[str, FormatCard]:
     """Format -> its knowledge card, read straight from `knowledge/` (no embedding index)."""
     cards: dict[str, FormatCard] = {}
-    for card in load_cards(knowledge_dir()):
+    for card in shipped_cards():
         if card.format and card.fits_stages:
             cards[card.format] = _format_card(card)
     return cards

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -128,3 +129,12 @@ def card_passages(card: Card, max_chars: int = 700) -> list[str]:
     if current:
         passages.append(current)
     return [f"{card.title}. {p}" for p in passages] or [card.title]
+
+
+@cache
+def shipped_cards() -> tuple[Card, ...]:
+    """The cards in the project's `knowledge/`, parsed once per process (tips, the Learn
+    tab, the idea formats and every session's knowledge base read the same files)."""
+    from assistant.resources import knowledge_dir
+
+    return tuple(load_cards(knowledge_dir()))

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.retrieval.cards import Card, card_passages, load_cards
+from assistant.retrieval.cards import Card, card_passages, load_cards, shipped_cards
 from assistant.retrieval.lexical import LexicalIndex, reciprocal_rank_fusion, top_two_sum
 from assistant.settings import Settings
 
@@ -115,7 +115,8 @@ class KnowledgeBase:
 
     @cached_property
     def _cards(self) -> dict[str, Card]:
-        return {card.id: card for card in load_cards(self.cards_dir)}
+        cards = shipped_cards() if self._cards_dir is None else load_cards(self.cards_dir)
+        return {card.id: card for card in cards}
 
     def cards(self) -> list[Card]:
         """Every card, sorted by id."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from assistant.resources import knowledge_dir
-from assistant.retrieval.cards import Card, load_cards
+from assistant.retrieval.cards import Card, shipped_cards
 from assistant.web import views
 
 FIRST_CONCEPT = "what-is-a-journey-map"
@@ -14,7 +13,7 @@ FIRST_CONCEPT = "what-is-a-journey-map"
 @cache
 def cards(language: str = "en") -> dict[str, Card]:
     """The knowledge cards of one language by id (format cards included)."""
-    return {c.id: c for c in load_cards(knowledge_dir()) if c.language == language}
+    return {c.id: c for c in shipped_cards() if c.language == language}
 
 
 def concept_choices(language: str = "en") -> list[tuple[str, str]]:
