@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant import prompts
 from assistant.session import Session, open_session
 
 
@@ -49,14 +50,7 @@ def fill_front(session: Session) -> Session:
 def fill_map(session: Session, stages: int = 5) -> Session:
     """A complete map: every required slot filled, through the tools."""
     fill_front(session)
-    names = [
-        "Realise the need",
-        "Look for options",
-        "Compare and decide",
-        "Buy and get started",
-        "Use and recommend",
-        "Renew",
-    ][:stages]
+    names = [*prompts.guided("en")["default_stages"], "Renew"][:stages]
     call(session, "set_stages", names=names)
     for n in range(1, stages + 1):
         s = str(n)

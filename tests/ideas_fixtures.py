@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assistant import prompts
 from assistant.schema import (
     Context,
     Item,
@@ -35,13 +36,7 @@ def ideas_map(language: str = "en") -> JourneyMap:
     def pain(i: str, text: str, severity: int = 2) -> PainPoint:
         return PainPoint(id=i, text=text, severity=severity, provenance=_p())
 
-    names = [
-        "Realise the need",
-        "Look for options",
-        "Compare and decide",
-        "Buy and get started",
-        "Use and recommend",
-    ]
+    names = prompts.guided("en")["default_stages"]
     stages = [Stage(id=f"stage-{n}", name=name, provenance=_p()) for n, name in enumerate(names, 1)]
     stages[0].pain_points = [
         pain("pain-11", "Reports take days to build", 3),

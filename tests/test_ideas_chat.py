@@ -4,42 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant import completeness
 from assistant.session import Session
 from tests.ideas_fixtures import stored_session
 
 
 def _at_pain_points(home: Path) -> Session:
-    """The fixed map with stage 3's pain points as the next gap."""
+    """The fixed map with stage 3's pain points as the next gap: every open gap before it,
+    in the interview's own order, is skipped."""
     session = stored_session(home)
-    for gap in [
-        "context:purpose",
-        "context:destination",
-        "persona:quantitative",
-        "persona:qualitative",
-        "persona:goals",
-        "persona:challenges",
-        "persona:tone",
-        "persona:evidence_sources",
-    ]:
-        session.tools.call("skip_gap", {"gap": gap})
-    for n in (1, 2, 4, 5):
-        for field in (
-            "goals",
-            "actions",
-            "touchpoints",
-            "questions",
-            "thoughts",
-            "emotions",
-            "pain_points",
-            "relief",
-            "milestones",
-            "decision_points",
-        ):
-            session.tools.call("skip_gap", {"gap": f"stage:{n}:{field}"})
-    for field in ("goals", "actions", "touchpoints", "questions", "thoughts", "emotions"):
-        session.tools.call("skip_gap", {"gap": f"stage:3:{field}"})
-    reply = session.start()
-    assert reply.gap == "stage:3:pain_points", reply.text
+    for gap, _ in completeness.gap_order(session.map):
+        if gap == "stage:3:pain_points":
+            break
+        if not completeness.filled(session.map, gap):
+            session.tools.call("skip_gap", {"gap": gap})
     return session
 
 
