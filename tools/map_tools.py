@@ -104,13 +104,13 @@ def add_stage_items(args: a.AddStageItems) -> Mutation:
             )
         added, dupes = _add_unique(getattr(stage, args.field), new)
         if args.field == "milestones" and added:
-            _point_ideas_at_milestone(stage)
+            _point_ideas_at_milestone(stage, m.language)
         return _added_sentence(f"{stage.name} / {args.field}", added, dupes, args.source != "user")
 
     return run
 
 
-def _point_ideas_at_milestone(stage: Stage) -> None:
+def _point_ideas_at_milestone(stage: Stage, language: str) -> None:
     """Ideas are proposed right after a stage's pain points, before its milestone is known,
     so they carry their phase's generic call to action; once the stage has a milestone, those
     take it (a CTA someone chose stays). Part of the same change, whoever adds the milestone."""
@@ -120,7 +120,7 @@ def _point_ideas_at_milestone(stage: Stage) -> None:
     if not facts:
         return
     for idea in stage.content_ideas:
-        if idea.cta in generic_ctas() and idea.cta != facts[0].text:
+        if idea.cta in generic_ctas(language) and idea.cta != facts[0].text:
             idea.cta = facts[0].text
 
 

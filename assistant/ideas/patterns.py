@@ -112,10 +112,11 @@ def render(template: str, values: dict[str, str]) -> str:
 
 
 @cache
-def generic_ctas() -> frozenset[str]:
-    """Every phase's default call to action, in every language: what an idea carries until
-    its stage's milestone is known (an empty CTA counts too)."""
+def generic_ctas(language: str) -> frozenset[str]:
+    """The phases' default calls to action in this language and English (what ideas carry
+    until their stage's milestone is known; an empty CTA counts too). Both pattern sets are
+    already loaded by then: generating the ideas read them."""
     ctas: set[str] = {""}
-    for language in ("en", "pl", "it"):
-        ctas.update(load(language).cta.values())
+    for lang in dict.fromkeys((language, "en")):
+        ctas.update(load(lang).cta.values())
     return frozenset(ctas)
