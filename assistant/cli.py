@@ -57,7 +57,7 @@ def chat(
     tty = sys.stdin.isatty()
     out = console()
     if tty:  # build the card index while the user types, so "what is ...?" answers at once
-        _warm_index(session.settings)
+        _warm_index(session.settings, session.language)
     opening = session.start()
     if opening.done:  # the model cannot be used (missing/wrong key): one sentence, then stop
         fail(opening.text)
@@ -83,20 +83,10 @@ def chat(
             return
 
 
-def _warm_index(settings) -> None:  # type: ignore[no-untyped-def]
-    import threading
+def _warm_index(settings, language: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.retrieval import warm_up
 
-    def work() -> None:
-        from assistant.retrieval import KnowledgeBase
-
-        try:
-            KnowledgeBase(settings).ensure_index()
-        except Exception:  # noqa: BLE001 - a search will build it or say what is wrong
-            return
-
-    # Not a daemon: exiting while onnxruntime embeds would abort the process; at most the
-    # first exit in a fresh workspace waits for the build to finish.
-    threading.Thread(target=work, daemon=False, name="journey-index").start()
+    warm_up(settings, language)
 
 
 def _percent_line(language: str, reply: Reply) -> str:

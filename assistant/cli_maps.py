@@ -65,10 +65,13 @@ def maps_delete(
     home: Path | None = HomeOpt,
 ) -> None:
     """Delete a map and its history."""
-    load_map(home, name)
+    journey = load_map(home, name)
     if not yes and not typer.confirm(f"Delete map '{name}' and its history?"):
         raise typer.Exit(1)
     store_for(home).delete(name)
+    from assistant.retrieval.research import delete_map_research
+
+    delete_map_research(get_settings(home=home), journey.id)
     console().print(f"Deleted '{name}'.")
 
 

@@ -157,7 +157,7 @@ def suggest_for_stage(
     """Suggestions for one stage from the map's research (KeyError for an unknown stage)."""
     stage = journey.find_stage(stage_ref)
     hits = kb.search(
-        stage_query(stage), k=k, kind="document", map_name=journey.name, method="dense"
+        stage_query(stage), k=k, kind="document", map_id=journey.id, method="dense"
     )  # dense: its cosine score gives a relevance floor
     existing = {
         item.text.casefold()

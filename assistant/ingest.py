@@ -72,7 +72,7 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def chunk_documents(
-    docs: list[Document], file: Path, map_name: str | None
+    docs: list[Document], file: Path, map_id: str | None
 ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """Chunk ids, texts and metadata for a file's documents (ids are content hashes)."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -83,7 +83,7 @@ def chunk_documents(
     metas: list[dict[str, Any]] = []
     for doc in docs:
         pieces = [p for p in splitter.split_text(doc.text) if p.strip()]
-        key = document_key(repr(sorted(doc.metadata.items())) + doc.text, map_name)
+        key = document_key(repr(sorted(doc.metadata.items())) + doc.text, map_id)
         for n, piece in enumerate(pieces):
             ids.append(f"doc:{key}:{n}")
             texts.append(piece)
@@ -93,7 +93,7 @@ def chunk_documents(
     return ids, texts, metas
 
 
-def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | None) -> FileResult:
+def ingest_file(kb: Any, path: Path, map_id: str | None, text_column: str | None) -> FileResult:
     """Ingest one file; a ReadError (or any failure) becomes a failed FileResult."""
     try:
         if not path.is_file():
@@ -107,7 +107,7 @@ def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | No
                 f"{size / 1048576:.1f} MB is over the "
                 f"{kb.settings.max_upload_mb:g} MB limit (JOURNEY_MAX_UPLOAD_MB)"
             )
-        ids, texts, metas = chunk_documents(read_document(path, text_column), path, map_name)
+        ids, texts, metas = chunk_documents(read_document(path, text_column), path, map_id)
         if not ids:
             raise ReadError("no text found")
         present = kb.existing_ids(ids)
@@ -116,7 +116,7 @@ def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | No
             [ids[i] for i in new],
             [texts[i] for i in new],
             [metas[i] for i in new],
-            map_name=map_name,
+            map_id=map_id,
         )
         status: Literal["added", "unchanged"] = "added" if new else "unchanged"
         return FileResult(path, status, added=len(new), skipped=len(present))
@@ -131,11 +131,11 @@ def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | No
 def ingest_paths(
     kb: Any,
     paths: Iterable[Path | str],
-    map_name: str | None = None,
+    map_id: str | None = None,
     text_column: str | None = None,
     progress: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders into `kb`'s research, for `map_name` if given.
+    """Ingest files and folders into `kb`'s research, for `map_id` if given.
 
     Returns a report listing each file's outcome; files that fail do not stop the rest.
     """
@@ -147,6 +147,6 @@ def ingest_paths(
         task = bar.add_task("Ingesting research", total=len(files))
         for path in files:
             bar.update(task, description=f"Ingesting {path.name}")
-            report.files.append(ingest_file(kb, path, map_name, text_column))
+            report.files.append(ingest_file(kb, path, map_id, text_column))
             bar.advance(task)
     return report

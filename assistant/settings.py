@@ -80,7 +80,12 @@ class Settings(BaseSettings):
     )
     retrieval: str = Field(
         default="hybrid",
-        description="Retrieval method: `hybrid` (embeddings + BM25), `dense` or `bm25`.",
+        description="Retrieval method: `hybrid` (BM25 words + character n-grams + embeddings), `dense` or `bm25`.",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Folder for caches every workspace shares (the card index); default: "
+        "$XDG_CACHE_HOME/journey-assistant or ~/.cache/journey-assistant.",
     )
     chroma_url: str | None = Field(
         default=None,

@@ -8,6 +8,7 @@ provider (or anything else) even if a key or base URL leaks into the environment
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +100,22 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("JOURNEY_HOME", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_card_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One card-index cache (JOURNEY_CACHE_DIR) for the whole test session: the shipped cards
+    are embedded once, then every test's workspace (and its subprocesses) reuses them, as
+    every workspace of an installation does. Parallel workers share one folder."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "card-index-cache"
+    folder.mkdir(exist_ok=True)
+    previous = os.environ.get("JOURNEY_CACHE_DIR")
+    os.environ["JOURNEY_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("JOURNEY_CACHE_DIR", None)
+    else:
+        os.environ["JOURNEY_CACHE_DIR"] = previous

@@ -42,7 +42,7 @@ def journey() -> JourneyMap:
 
 def test_onboarding_complaints_become_suggestions(settings: Settings, journey: JourneyMap) -> None:
     kb = KnowledgeBase(settings)
-    ingest_paths(kb, [FIXTURES / "reviews.csv", FIXTURES / "sales-call.txt"], map_name="acme")
+    ingest_paths(kb, [FIXTURES / "reviews.csv", FIXTURES / "sales-call.txt"], map_id=journey.id)
     found = suggest_for_stage(kb, journey, "Get started")
     by_field = {(s.field, s.text): s for s in found}
     pain = by_field[
@@ -60,7 +60,7 @@ def test_onboarding_complaints_become_suggestions(settings: Settings, journey: J
 
 def test_other_maps_research_is_not_used(settings: Settings, journey: JourneyMap) -> None:
     kb = KnowledgeBase(settings)
-    ingest_paths(kb, [FIXTURES / "reviews.csv"], map_name="globex")
+    ingest_paths(kb, [FIXTURES / "reviews.csv"], map_id="map-of-globex")
     assert suggest_for_stage(kb, journey, 1) == []
     with pytest.raises(KeyError):
         suggest_for_stage(kb, journey, "Nope")
@@ -95,6 +95,16 @@ def test_cli_ingest_search_and_evidence(
     monkeypatch.setattr("assistant.resources.knowledge_dir", lambda: cards)
     runner = CliRunner()
     home = str(settings.home)
+    nowhere = runner.invoke(
+        app, ["ingest", str(FIXTURES / "reviews.csv"), "--map", "acme", "--home", home]
+    )
+    assert nowhere.exit_code == 1 and "No map named 'acme'" in nowhere.output
+    store = Store(settings.db_path)
+    store.create("acme")
+    before = store.load("acme")
+    store.save_change(
+        before, journey.model_copy(update={"id": before.id}), "test", {}, "user", "stages"
+    )
     bad = runner.invoke(
         app,
         [
@@ -123,12 +133,6 @@ def test_cli_ingest_search_and_evidence(
     empty = runner.invoke(app, ["search", "  ", "--home", home])
     assert empty.exit_code == 2 and "empty" in empty.output
 
-    store = Store(settings.db_path)
-    store.create("acme")
-    before = store.load("acme")
-    store.save_change(
-        before, journey.model_copy(update={"id": before.id}), "test", {}, "user", "stages"
-    )
     shown = runner.invoke(app, ["evidence", "acme", "--stage", "Get started", "--home", home])
     assert shown.exit_code == 0, shown.output
     assert "pain_points" in shown.output and "[doc:" in shown.output

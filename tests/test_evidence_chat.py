@@ -37,7 +37,9 @@ def test_tool_refuses_without_research(session):
 
 
 def test_chat_offers_research_suggestions_and_keeps_the_link(session):
-    report = ingest_paths(session.context.knowledge, [FIXTURES / "reviews.csv"], map_name="acme")
+    report = ingest_paths(
+        session.context.knowledge, [FIXTURES / "reviews.csv"], map_id=session.map.id
+    )
     assert not report.failed
     reply = session.start()
     assert "type 'evidence'" in reply.text  # the research hint at the stage's first question
@@ -58,7 +60,7 @@ def test_chat_offers_research_suggestions_and_keeps_the_link(session):
 
 
 def test_suggestions_are_one_undoable_change(session):
-    ingest_paths(session.context.knowledge, [FIXTURES / "reviews.csv"], map_name="acme")
+    ingest_paths(session.context.knowledge, [FIXTURES / "reviews.csv"], map_id=session.map.id)
     result = session.tools.call("suggest_from_research", {"stage": "Get started"})
     assert result.ok and "doc:" in result.text
     assert session.map.stages[0].pain_points or session.map.stages[0].questions

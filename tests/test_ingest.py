@@ -46,12 +46,12 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 
 
 def test_each_format_goes_in_with_metadata(kb: KnowledgeBase) -> None:
-    report = ingest_paths(kb, [FIXTURES / name for name in GOOD], map_name="acme")
+    report = ingest_paths(kb, [FIXTURES / name for name in GOOD], map_id="acme")
     assert report.ok, report.failed
     assert [f.status for f in report.files] == ["added"] * len(GOOD)
 
     def top(query: str) -> dict:
-        hit = kb.search(query, k=1, kind="document", map_name="acme")[0]
+        hit = kb.search(query, k=1, kind="document", map_id="acme")[0]
         assert hit.source == "document" and hit.id.startswith("doc:")
         return {"file": hit.title, **hit.metadata}
 
@@ -77,21 +77,21 @@ def test_each_format_goes_in_with_metadata(kb: KnowledgeBase) -> None:
 
 def test_reingesting_adds_nothing(kb: KnowledgeBase) -> None:
     files = [FIXTURES / "reviews.csv", FIXTURES / "interview-notes.md"]
-    first = ingest_paths(kb, files, map_name="acme")
+    first = ingest_paths(kb, files, map_id="acme")
     count = kb.research_count()
-    again = ingest_paths(kb, files, map_name="acme")
+    again = ingest_paths(kb, files, map_id="acme")
     assert first.added == count == 6
     assert (again.added, [f.status for f in again.files]) == (0, ["unchanged", "unchanged"])
     assert kb.research_count() == count
     # The same research for another map belongs to that map too.
-    other = ingest_paths(kb, files, map_name="globex")
+    other = ingest_paths(kb, files, map_id="globex")
     assert other.added == count and kb.research_count("globex") == count
 
 
 def test_maps_keep_their_research_apart(kb: KnowledgeBase) -> None:
-    ingest_paths(kb, [FIXTURES / "sales-call.txt"], map_name="acme")
-    ingest_paths(kb, [FIXTURES / "interview-notes.md"], map_name="globex")
-    hits = kb.search("competitors and enterprise price", k=5, kind="document", map_name="globex")
+    ingest_paths(kb, [FIXTURES / "sales-call.txt"], map_id="acme")
+    ingest_paths(kb, [FIXTURES / "interview-notes.md"], map_id="globex")
+    hits = kb.search("competitors and enterprise price", k=5, kind="document", map_id="globex")
     assert {h.title for h in hits} == {"interview-notes.md"}
     assert kb.research_count("acme") == 1
 
@@ -102,7 +102,7 @@ def test_bad_files_get_reasons_and_the_rest_go_in(kb: KnowledgeBase, tmp_path: P
     sheet = tmp_path / "notes.xlsx"
     sheet.write_bytes(b"PK\x03\x04")
     paths = [FIXTURES / name for name in BAD] + [big, sheet, FIXTURES / "sales-call.txt"]
-    report = ingest_paths(kb, paths, map_name="acme")
+    report = ingest_paths(kb, paths, map_id="acme")
     reasons = {f.path.name: f.reason for f in report.failed}
     for name, reason in BAD.items():
         assert reason in reasons[name], (name, reasons[name])
@@ -128,7 +128,7 @@ def test_a_failed_store_leaves_nothing_behind(
 
     monkeypatch.setattr(collection, "upsert", flaky_upsert)
     monkeypatch.setattr(kb.client, "get_max_batch_size", lambda: 2)  # force several batches
-    report = ingest_paths(kb, [FIXTURES / "reviews.csv"], map_name="acme")
+    report = ingest_paths(kb, [FIXTURES / "reviews.csv"], map_id="acme")
     assert report.failed[0].reason == "RuntimeError: disk full"
     assert kb.research_count() == 0
 

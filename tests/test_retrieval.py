@@ -34,10 +34,12 @@ fits_stages: [{fits}]
 
 
 def make_settings(home: Path, **extra: object) -> Settings:
-    """Settings pointing at a tmp workspace, whatever the developer's environment says."""
+    """Settings pointing at a tmp workspace and a card-index cache of this test (beside the
+    workspace, not in it), whatever the developer's environment says."""
     return Settings().model_copy(
         update={
             "home": home,
+            "cache_dir": home.parent / "card-cache",
             "chroma_url": None,
             "embeddings": "minilm",
             "retrieval": "hybrid",
@@ -104,7 +106,9 @@ def small_cards(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def shipped_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    kb = KnowledgeBase(make_settings(tmp_path_factory.mktemp("home")))
+    # The session's shared card-index cache (conftest): the shipped cards are embedded once.
+    settings = make_settings(tmp_path_factory.mktemp("home"))
+    kb = KnowledgeBase(settings.model_copy(update={"cache_dir": Settings().cache_dir}))
     kb.ensure_index()
     return kb
 
@@ -181,7 +185,13 @@ def test_index_builds_once_and_rebuilds_changed_cards(tmp_path: Path, small_card
     assert (report.embedded, report.removed, report.unchanged) == (1, 1, 2)
     hits = changed.search("stuck waiting on hold", k=1, method="dense")
     assert hits[0].id == "card:pain-points" and "hold" in hits[0].snippet
-    assert changed.collection("knowledge").count() == 3
+    with np.load(changed.index.vectors_path) as data:
+        assert {str(pid).split("#")[0] for pid in data["ids"]} == {
+            "touchpoints",
+            "pain-points",
+            "punti-di-contatto",
+        }
+    assert not (tmp_path / "home" / "chroma").exists(), "cards are not stored in the workspace"
 
 
 @pytest.mark.parametrize("method", ["hybrid", "dense", "bm25"])
@@ -235,6 +245,7 @@ def test_index_is_reused_by_a_new_process(tmp_path: Path, small_cards: Path) -> 
         "from assistant.retrieval import KnowledgeBase\n"
         "from assistant.settings import Settings\n"
         f"s = Settings().model_copy(update={{'home': Path({str(tmp_path / 'home')!r}),"
+        f" 'cache_dir': Path({str(tmp_path / 'cache')!r}),"
         " 'chroma_url': None, 'embeddings': 'minilm'})\n"
         f"kb = KnowledgeBase(s, cards_dir=Path({str(small_cards)!r}))\n"
     )
@@ -252,18 +263,23 @@ def test_index_is_reused_by_a_new_process(tmp_path: Path, small_cards: Path) -> 
 def test_registered_embedding_function_survives_a_new_process(
     tmp_path: Path, small_cards: Path
 ) -> None:
-    KnowledgeBase(make_settings(tmp_path / "home"), cards_dir=small_cards).ensure_index()
+    kb = KnowledgeBase(make_settings(tmp_path / "home"), cards_dir=small_cards)
+    texts = [
+        "A touchpoint is where the customer meets the brand.",
+        "Delivery was slow.",
+    ]
+    kb.add_chunks(["doc:k:0", "doc:k:1"], texts, [{"file": "a.txt"}, {"file": "a.txt"}], "m1")
     # A bare chromadb client, no embedding function passed: Chroma rebuilds ours from the
     # collection's stored config because importing our module registered it.
     code = (
         "import chromadb, assistant.retrieval.embeddings\n"
         f"c = chromadb.PersistentClient({str(tmp_path / 'home' / 'chroma')!r})\n"
-        "col = c.get_collection('journey-knowledge-minilm')\n"
+        "col = c.get_collection('journey-research-minilm')\n"
         "r = col.query(query_texts=['where the customer meets the brand'], n_results=1)\n"
         "ef = col.configuration['embedding_function']\n"
-        "print(type(ef).__name__, r['metadatas'][0][0]['card_id'])"
+        "print(type(ef).__name__, r['ids'][0][0])"
     )
-    assert run_python(code) == "MiniLMEmbedding touchpoints"
+    assert run_python(code) == "MiniLMEmbedding doc:k:0"
 
 
 def test_cards_dir_copy_is_independent(tmp_path: Path) -> None:

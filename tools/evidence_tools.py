@@ -50,7 +50,7 @@ def suggest_from_research(ctx: ToolContext, stage_ref: str, k: int = 6) -> list[
         stage = journey.find_stage(stage_ref)
     except KeyError as exc:
         raise ToolError(str(exc.args[0])) from exc
-    if ctx.knowledge.research_count(journey.name) == 0:
+    if ctx.knowledge.research_count(journey.id) == 0:
         raise ToolError(
             f"No research for map '{journey.name}' yet: add files with "
             f"`journey ingest PATH --map {journey.name}` or the Research tab."

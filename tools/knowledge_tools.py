@@ -83,8 +83,9 @@ def make_knowledge_tools(ctx: KnowledgeContext) -> list[BaseTool]:
     def research_evidence(query: str, k: int = 5) -> str:
         journey = getattr(ctx, "journey", None)
         map_name = journey.name if journey is not None else None
+        map_id = journey.id if journey is not None else None
         try:
-            hits = ctx.knowledge.search(query, k=k, kind="document", map_name=map_name)
+            hits = ctx.knowledge.search(query, k=k, kind="document", map_id=map_id)
         except ValueError as exc:
             return f"Search failed: {exc}"
         if not hits:

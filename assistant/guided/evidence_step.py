@@ -43,7 +43,7 @@ def has_research(session: Session) -> bool:
     if session.settings.chroma_url is None and not session.settings.chroma_path.exists():
         return False
     try:
-        return session.context.knowledge.research_count(session.map.name) > 0
+        return session.context.knowledge.research_count(session.map.id) > 0
     except Exception:  # noqa: BLE001 - an unreadable index just means no hint
         return False
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -131,10 +131,64 @@ def card_passages(card: Card, max_chars: int = 700) -> list[str]:
     return [f"{card.title}. {p}" for p in passages] or [card.title]
 
 
+INDEX_VERSION = "2"  # bump when passage splitting changes, so every card is re-embedded
+
+
+class CardCatalog:
+    """A set of cards parsed once: by id, by format, and split into passages for search."""
+
+    def __init__(self, cards: list[Card] | tuple[Card, ...]) -> None:
+        self.cards: tuple[Card, ...] = tuple(sorted(cards, key=lambda c: c.id))
+        self.by_id: dict[str, Card] = {card.id: card for card in self.cards}
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> CardCatalog:
+        """The cards of one folder (CardError on a bad file)."""
+        return cls(load_cards(folder))
+
+    def card(self, card_id: str) -> Card:
+        """A card by id (a `card:` prefix is accepted); KeyError if unknown."""
+        key = card_id.removeprefix("card:")
+        if key not in self.by_id:
+            raise KeyError(f"No knowledge card '{key}'.")
+        return self.by_id[key]
+
+    def for_format(self, fmt: str) -> list[Card]:
+        """Cards describing a content format (front matter `format`), e.g. `webinar`."""
+        return [c for c in self.cards if c.format == fmt]
+
+    def formats_for_stage(self, stage: str) -> list[Card]:
+        """Content-format cards whose `fits_stages` include `stage` (case-insensitive)."""
+        wanted = stage.casefold()
+        return [
+            c for c in self.cards if c.format and wanted in (s.casefold() for s in c.fits_stages)
+        ]
+
+    @cached_property
+    def passages(self) -> dict[str, tuple[Card, str]]:
+        """Passage id (`<card id>#<n>`) -> (card, passage text), in card order."""
+        return {
+            f"{card.id}#{n}": (card, text)
+            for card in self.cards
+            for n, text in enumerate(card_passages(card))
+        }
+
+    @cached_property
+    def digest(self) -> str:
+        """Hash of every card's indexed content: the card index's cache key."""
+        joined = "|".join(f"{c.id}:{c.content_hash}" for c in self.cards)
+        return hashlib.sha256(f"{INDEX_VERSION}|{joined}".encode()).hexdigest()[:16]
+
+
 @cache
-def shipped_cards() -> tuple[Card, ...]:
-    """The cards in the project's `knowledge/`, parsed once per process (tips, the Learn
-    tab, the idea formats and every session's knowledge base read the same files)."""
+def shipped_catalog() -> CardCatalog:
+    """The cards in the project's `knowledge/`, parsed once per process: tips, the Learn
+    tab, the idea formats and every workspace's knowledge base read this one catalog."""
     from assistant.resources import knowledge_dir
 
-    return tuple(load_cards(knowledge_dir()))
+    return CardCatalog.from_folder(knowledge_dir())
+
+
+def shipped_cards() -> tuple[Card, ...]:
+    """The shipped cards (of `shipped_catalog()`), sorted by id."""
+    return shipped_catalog().cards

@@ -13,11 +13,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 
 app = typer.Typer(help="Knowledge search and research ingest.", no_args_is_help=True)
 console = Console(highlight=False, soft_wrap=True)  # no hard wraps: output is grepped
 HOME = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
+
+
+def _map_id(settings: Settings, map_name: str | None) -> str | None:
+    """The id of the map named `map_name` (research is filed by map id); exits 1 with a
+    clear message when there is no such map."""
+    if not map_name:
+        return None
+    from assistant.store import MapNotFound, Store
+
+    try:
+        return Store(settings.db_path).load(map_name).id
+    except MapNotFound as exc:
+        console.print(
+            f"[red]No map named '{escape(map_name)}' in this workspace.[/red] Create it first "
+            f"with `journey chat --map {escape(map_name)}`, then add its research."
+        )
+        raise typer.Exit(1) from exc
 
 
 @app.command("ingest")
@@ -25,7 +42,9 @@ def ingest_command(
     paths: list[Path] = typer.Argument(
         ..., help="Research files or folders (md, txt, pdf, docx, html, csv)."
     ),
-    map_name: str | None = typer.Option(None, "--map", help="The map this research belongs to."),
+    map_name: str | None = typer.Option(
+        None, "--map", help="The map this research belongs to (it must exist)."
+    ),
     text_column: str | None = typer.Option(
         None, "--text-column", help="CSV column holding the text (else detected)."
     ),
@@ -36,18 +55,10 @@ def ingest_command(
     from assistant.retrieval import KnowledgeBase
 
     settings = get_settings(home=home)
+    map_id = _map_id(settings, map_name)
     kb = KnowledgeBase(settings)
-    if map_name:
-        from assistant.store import Store
-
-        if not Store(settings.db_path).exists(map_name):
-            console.print(
-                f"[yellow]Note:[/yellow] no map named '{escape(map_name)}' yet; the "
-                f"research is kept for it. Create it with `journey chat --map "
-                f"{escape(map_name)}`."
-            )
     report = ingest_paths(
-        kb, paths, map_name=map_name, text_column=text_column, progress=console.is_terminal
+        kb, paths, map_id=map_id, text_column=text_column, progress=console.is_terminal
     )
     for result in report.files:
         name = escape(str(result.path))
@@ -77,13 +88,13 @@ def search_command(
     """Search the knowledge cards (or research) and print snippets with citation ids."""
     from assistant.retrieval import KnowledgeBase
 
-    kb = KnowledgeBase(get_settings(home=home))
+    settings = get_settings(home=home)
+    map_id = _map_id(settings, map_name) if research else None
+    kb = KnowledgeBase(settings)
     if not research:
         kb.ensure_index(progress=console.is_terminal and not as_json)
     try:
-        hits = kb.search(
-            query, k=k, kind="document" if research else "knowledge", map_name=map_name
-        )
+        hits = kb.search(query, k=k, kind="document" if research else "knowledge", map_id=map_id)
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -132,7 +143,7 @@ def evidence_command(
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     kb = KnowledgeBase(settings)
-    if kb.research_count(journey.name) == 0:
+    if kb.research_count(journey.id) == 0:
         console.print(
             f"No research for map '{escape(journey.name)}' yet: add some with "
             f"`journey ingest PATH --map {escape(journey.name)}`."

@@ -1,129 +1,170 @@
-"""Research documents in Chroma: storing a file's chunks all-or-nothing, and searching them."""
+"""A workspace's research documents in Chroma, filed under the id of the map they belong to.
+
+The map id (not its name) is the key: renaming a map keeps its research, deleting a map
+deletes it (`delete_map`), and a new map that takes an old name starts with none.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+import threading
+from functools import cached_property
+from typing import Any
 
-from assistant.retrieval.lexical import LexicalIndex, reciprocal_rank_fusion
-
-if TYPE_CHECKING:
-    from assistant.retrieval.knowledge_base import Hit, KnowledgeBase
+from assistant.retrieval import ranker
+from assistant.retrieval.hits import Hit, snippet
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.settings import Settings
 
 CANDIDATES = 50
 
 
-def document_key(content: str, map_name: str | None) -> str:
-    """Content-hash key of a document within a map scope.
+def document_key(content: str, map_id: str | None) -> str:
+    """Content-hash key of a document within a map.
 
     The map is part of the key, so the same file ingested for two maps belongs to both,
     while ingesting it again for the same map is recognised and skipped.
     """
-    scope = map_name or ""
+    scope = map_id or ""
     return hashlib.sha256(f"{scope}\x00{content}".encode()).hexdigest()[:16]
 
 
-def existing_ids(kb: KnowledgeBase, ids: list[str]) -> set[str]:
-    """Which of these chunk ids are already stored."""
-    if not ids:
-        return set()
-    return set(kb.collection("research").get(ids=ids, include=[])["ids"])
+def _where(map_id: str | None) -> dict[str, Any] | None:
+    return {"map": map_id} if map_id else None
 
 
-def add_chunks(
-    kb: KnowledgeBase,
-    ids: list[str],
-    texts: list[str],
-    metadatas: list[dict[str, Any]],
-    map_name: str | None,
-) -> int:
-    """Store chunks (`doc:<key>:<n>` ids) of one file in one all-or-nothing step."""
-    from assistant.retrieval.vectorstore import add_all_or_nothing
+class ResearchStore:
+    """Research chunks of one workspace: stored in Chroma (embedded or a server), searched by
+    the hybrid ranker with an in-memory BM25 per map, rebuilt when the collection changes."""
 
-    metas = [
-        # Chroma metadata values must be str/int/float/bool: drop empty values.
-        {
-            **{k: v for k, v in meta.items() if v is not None and v != ""},
-            "doc": pid.split(":")[1],
-            "map": map_name or "",
-        }
-        for pid, meta in zip(ids, metadatas, strict=True)
-    ]
-    add_all_or_nothing(kb.client, kb.collection("research"), ids, texts, metas)
-    return len(ids)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lexical: dict[str | None, tuple[int, LexicalIndex, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
 
+    @cached_property
+    def client(self) -> Any:
+        """The Chroma client (embedded or HTTP), opened on first use."""
+        from assistant.retrieval.vectorstore import make_client
 
-def research_count(kb: KnowledgeBase, map_name: str | None = None) -> int:
-    """How many research chunks are stored (for one map, or in total)."""
-    collection = kb.collection("research")
-    if map_name is None:
-        return int(collection.count())
-    return len(collection.get(where={"map": map_name}, include=[])["ids"])
+        return make_client(self.settings)
 
+    @cached_property
+    def collection(self) -> Any:
+        """The research collection of the configured embedding model."""
+        from assistant.retrieval.vectorstore import open_collection
 
-def _lexical(kb: KnowledgeBase, map_name: str | None) -> tuple[LexicalIndex, dict[str, Any]]:
-    # BM25 lives in memory, rebuilt from Chroma when the collection's size has changed:
-    # cheap next to embedding, and it keeps Chroma the one store of research text.
-    collection = kb.collection("research")
-    total = int(collection.count())
-    cached = kb.research_lexical_cache.get(map_name)
-    if cached and cached[0] == total:
-        return cached[1], cached[2]
-    got = collection.get(
-        where={"map": map_name} if map_name else None, include=["documents", "metadatas"]
-    )
-    records = {
-        pid: (text, meta)
-        for pid, text, meta in zip(
-            got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
-        )
-    }
-    index = LexicalIndex(list(records), [records[pid][0] for pid in records])
-    kb.research_lexical_cache[map_name] = (total, index, records)
-    return index, records
+        return open_collection(self.client, self.settings, "research")
 
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these chunk ids are already stored."""
+        if not ids:
+            return set()
+        return set(self.collection.get(ids=ids, include=[])["ids"])
 
-def search_research(
-    kb: KnowledgeBase, query: str, k: int, map_name: str | None, method: str
-) -> list[Hit]:
-    """The k best research chunks for `query`, optionally only those of one map."""
-    from assistant.retrieval.knowledge_base import Hit, snippet
+    def add_chunks(
+        self,
+        ids: list[str],
+        texts: list[str],
+        metadatas: list[dict[str, Any]],
+        map_id: str | None = None,
+    ) -> int:
+        """Store chunks (`doc:<key>:<n>` ids) of one file in one all-or-nothing step."""
+        from assistant.retrieval.vectorstore import add_all_or_nothing
 
-    index, records = _lexical(kb, map_name)
-    if not records:
-        return []
-    dense: list[tuple[str, float]] = []
-    if method != "bm25":
-        result = kb.collection("research").query(
-            query_texts=[query],
-            n_results=min(CANDIDATES, len(records)),
-            where={"map": map_name} if map_name else None,
-            include=["distances"],
-        )
-        dense = [
-            (pid, 1.0 - d)
-            for pid, d in zip(result["ids"][0], (result["distances"] or [[]])[0], strict=True)
+        metas = [
+            # Chroma metadata values must be str/int/float/bool: drop empty values.
+            {
+                **{k: v for k, v in meta.items() if v is not None and v != ""},
+                "doc": pid.split(":")[1],
+                "map": map_id or "",
+            }
+            for pid, meta in zip(ids, metadatas, strict=True)
         ]
-    lexical = index.search(query, CANDIDATES) if method != "dense" else []
-    if method == "dense":
-        scores = dict(dense)
-    elif method == "bm25":
-        scores = dict(lexical)
-    else:
-        scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in lexical]])
-    hits = []
-    for pid, score in sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]:
-        if pid not in records:
-            continue  # added by another process since the BM25 cache was built
-        text, meta = records[pid]
-        hits.append(
-            Hit(
-                id=pid,
-                title=str(meta.get("file", "document")),
-                snippet=snippet(text),
-                score=round(score, 4),
-                source="document",
-                metadata=dict(meta),
+        add_all_or_nothing(self.client, self.collection, ids, texts, metas)
+        return len(ids)
+
+    def count(self, map_id: str | None = None) -> int:
+        """How many research chunks are stored (for one map, or in total)."""
+        if map_id is None:
+            return int(self.collection.count())
+        return len(self.collection.get(where=_where(map_id), include=[])["ids"])
+
+    def delete_map(self, map_id: str) -> int:
+        """Delete every chunk filed under `map_id`; returns how many there were."""
+        ids = self.collection.get(where=_where(map_id), include=[])["ids"]
+        if ids:
+            self.collection.delete(ids=ids)
+        with self._lock:
+            self._lexical.clear()
+        return len(ids)
+
+    def _records(self, map_id: str | None) -> tuple[LexicalIndex, dict[str, Any]]:
+        # BM25 lives in memory, rebuilt from Chroma when the collection's size has changed:
+        # cheap next to embedding, and it keeps Chroma the one store of research text.
+        total = int(self.collection.count())
+        with self._lock:
+            cached = self._lexical.get(map_id)
+            if cached and cached[0] == total:
+                return cached[1], cached[2]
+        got = self.collection.get(where=_where(map_id), include=["documents", "metadatas"])
+        records = {
+            pid: (text, meta)
+            for pid, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
             )
+        }
+        index = LexicalIndex(list(records), [records[pid][0] for pid in records])
+        with self._lock:
+            self._lexical[map_id] = (total, index, records)
+        return index, records
+
+    def search(self, query: str, k: int, map_id: str | None, method: str) -> list[Hit]:
+        """The k best research chunks for `query`, optionally only those of one map."""
+        index, records = self._records(map_id)
+        if not records:
+            return []
+
+        def dense() -> list[tuple[str, float]]:
+            result = self.collection.query(
+                query_texts=[query],
+                n_results=min(CANDIDATES, len(records)),
+                where=_where(map_id),
+                include=["distances"],
+            )
+            pairs = zip(result["ids"][0], (result["distances"] or [[]])[0], strict=True)
+            return [(pid, 1.0 - d) for pid, d in pairs]
+
+        scores = ranker.rank(
+            method,
+            None,  # research may be in any language: every ranking is trusted
+            lambda: index.search(query, CANDIDATES),
+            lambda: index.search_ngrams(query, CANDIDATES),
+            dense,
         )
-    return hits
+        hits = []
+        for pid, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
+            if pid not in records:
+                continue  # added by another process since the BM25 cache was built
+            text, meta = records[pid]
+            hits.append(
+                Hit(
+                    id=pid,
+                    title=str(meta.get("file", "document")),
+                    snippet=snippet(text),
+                    score=round(score, 4),
+                    source="document",
+                    metadata=dict(meta),
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+
+def delete_map_research(settings: Settings, map_id: str) -> int:
+    """Delete a deleted map's research; a no-op (no Chroma opened) when the workspace has no
+    research index at all. Returns how many chunks were deleted."""
+    if settings.chroma_url is None and not settings.chroma_path.exists():
+        return 0
+    return ResearchStore(settings).delete_map(map_id)

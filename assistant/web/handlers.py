@@ -38,22 +38,17 @@ class Handlers:
 
     # sessions ------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """After the server is up, in a background thread: import the session machinery and
-        build the knowledge index (once per workspace; a no-op when the cards are unchanged),
+        """After the server is up, in background threads: import the session machinery and
+        load the card index (built once per card set and model, shared by every workspace),
         so the first 'what is a touchpoint?' does not wait for it."""
+        from assistant.retrieval import warm_up
 
-        def work() -> None:
-            __import__("assistant.session")
-            from assistant.retrieval import KnowledgeBase
-
-            try:
-                KnowledgeBase(self.settings).ensure_index()
-            except Exception:  # noqa: BLE001 - searches will build or report it themselves
-                return
-
-        # Not a daemon: the interpreter must wait for it at exit, because tearing down
-        # onnxruntime while it embeds aborts the process ("terminate called ...").
-        threading.Thread(target=work, daemon=False, name="journey-warm-up").start()
+        # The session machinery imports in its own thread; the card index loads in the
+        # retrieval's one warm-up thread (both non-daemon: see warm_up).
+        threading.Thread(
+            target=__import__, args=("assistant.session",), daemon=False, name="journey-warm-up"
+        ).start()
+        warm_up(self.settings, self.settings.language)
 
     def store(self) -> Store:
         return Store(self.settings.db_path)
@@ -146,10 +141,13 @@ class Handlers:
         return new_name
 
     def delete(self, session: Session, confirm: bool) -> None:
+        from assistant.retrieval.research import delete_map_research
+
         if not confirm:
             raise WebError("Tick 'Yes, delete this map' to confirm.")
         session.store.delete(session.map.name)
         session.store.close()
+        delete_map_research(self.settings, session.map.id)
 
     # research --------------------------------------------------------------------------------
     def ingest(self, session: Session, files: list[str]) -> Iterator[list[list[Any]]]:
@@ -163,7 +161,7 @@ class Handlers:
         rows: list[list[Any]] = []
         kb = session.context.knowledge
         for path in files:
-            report = ingest_paths(kb, [Path(path)], map_name=session.map.name)
+            report = ingest_paths(kb, [Path(path)], map_id=session.map.id)
             rows += views.ingest_rows(report)
             yield rows
 
