@@ -97,7 +97,7 @@ def test_knowledge_base_over_a_chroma_server(tmp_path: Path, chroma_url: str) ->
     assert first.ensure_index().embedded == 2
     assert first.search("where does the customer meet us", k=1)[0].id == "card:touchpoints"
 
-    # A second client sees the server's index as current: nothing is embedded again.
+    # A second client reuses the card index of the shared cache: nothing is embedded again.
     second = KnowledgeBase(settings, cards_dir=cards)
     assert second.ensure_index().embedded == 0
     assert (
@@ -108,10 +108,13 @@ def test_knowledge_base_over_a_chroma_server(tmp_path: Path, chroma_url: str) ->
     chunk_id = "doc:abc123:0"
     assert (
         second.add_chunks(
-            [chunk_id], ["Onboarding took two weeks, awful."], [{"file": "r.csv"}], map_name="acme"
+            [chunk_id],
+            ["Onboarding took two weeks, awful."],
+            [{"file": "r.csv"}],
+            map_id="map-acme",
         )
         == 1
     )
     assert second.existing_ids([chunk_id, "doc:zzz:0"]) == {chunk_id}
-    hits = second.search("slow onboarding", kind="document", map_name="acme")
+    hits = second.search("slow onboarding", kind="document", map_id="map-acme")
     assert [h.id for h in hits] == [chunk_id]

@@ -32,6 +32,7 @@ class FakeKnowledge:
 @dataclass
 class Journey:
     name: str
+    id: str = "map-acme"
 
 
 @dataclass
@@ -95,7 +96,7 @@ def test_research_evidence_is_scoped_to_the_map() -> None:
     tools, knowledge = tools_for([])
     text = tools["research_evidence"].invoke({"query": "onboarding"})
     assert "journey ingest PATH --map acme" in text
-    assert knowledge.calls[0]["map_name"] == "acme" and knowledge.calls[0]["kind"] == "document"
+    assert knowledge.calls[0]["map_id"] == "map-acme" and knowledge.calls[0]["kind"] == "document"
 
 
 def test_no_hits_message() -> None:

@@ -145,9 +145,10 @@ class Handlers:
 
         if not confirm:
             raise WebError("Tick 'Yes, delete this map' to confirm.")
-        session.store.delete(session.map.name)
+        journey = session.map
+        session.store.delete(journey.name)
         session.store.close()
-        delete_map_research(self.settings, session.map.id)
+        delete_map_research(self.settings, journey.id)
 
     # research --------------------------------------------------------------------------------
     def ingest(self, session: Session, files: list[str]) -> Iterator[list[list[Any]]]:
