@@ -102,7 +102,12 @@ class CardIndex:
 
     @cached_property
     def embedder(self) -> Any:
-        """The embedding function of the configured model (loaded on first use)."""
+        """The embedding function of the configured model (loaded on first use). MiniLM runs
+        without chromadb, whose import would cost a new workspace's first answer a second."""
+        if self.model == "minilm":
+            from assistant.retrieval import minilm
+
+            return minilm.embed
         from assistant.retrieval.embeddings import make_embedding_function
 
         return make_embedding_function(

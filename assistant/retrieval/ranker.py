@@ -20,6 +20,10 @@ DENSE_WEIGHT = {"en": 1.0, "pl": 0.0, "it": 0.0}
 half of the unseen query set (evals/retrieval/queries-unseen-dev.yaml). A language not listed
 (and research, whose language is unknown) gets 1."""
 
+NGRAM_WEIGHT = {"en": 1.0, "pl": 1.0, "it": 1.0}
+"""Weight of the character n-gram ranking in the hybrid, per query language (measured like
+DENSE_WEIGHT; 1 where not listed)."""
+
 Ranking = list[tuple[str, float]]
 
 
@@ -86,8 +90,9 @@ def rank(
         return dict(dense())
     parts: list[tuple[list[str], float]] = [
         ([pid for pid, _ in words()], 1.0),
-        ([pid for pid, _ in grams()], 1.0),
     ]
+    if NGRAM_WEIGHT.get(language or "", 1.0) > 0:
+        parts.append(([pid for pid, _ in grams()], NGRAM_WEIGHT.get(language or "", 1.0)))
     weight = dense_weight(language)
     if weight > 0:
         parts.append(([pid for pid, _ in dense()], weight))
