@@ -36,9 +36,8 @@ _SHARED_GUARD = threading.Lock()
 def cache_dir(settings: Settings) -> Path:
     """The folder for caches shared by every workspace (JOURNEY_CACHE_DIR, else the user's
     cache folder: $XDG_CACHE_HOME or ~/.cache, then journey-assistant)."""
-    configured = getattr(settings, "cache_dir", None)
-    if configured:
-        return Path(configured)
+    if settings.cache_dir:
+        return Path(settings.cache_dir)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "journey-assistant"
 
