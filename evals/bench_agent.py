@@ -29,6 +29,7 @@ from langchain_core.messages import AIMessage, BaseMessage  # noqa: E402
 
 from assistant.agent import AgentEngine, tokens  # noqa: E402
 from assistant.agent.scripted import ScriptedChatModel, call, say  # noqa: E402
+from assistant.gap import Gap  # noqa: E402
 from assistant.session import open_session  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
@@ -55,7 +56,8 @@ def tool_call_for(gap: str, n: int) -> dict[str, Any]:
         return call("add_persona_items", field=rest, items=[thing, f"another {thing}"])
     if kind == "stages":
         return call("set_stages", names=STAGES)
-    number, field = rest.split(":")
+    g = Gap.parse(gap)
+    number, field = str(g.stage), str(g.field)
     if field == "decision_points":
         return call(
             "add_decision_point",
@@ -89,7 +91,8 @@ class Model:
 
     def text_turn(self, messages: list[BaseMessage]) -> AIMessage:
         started = time.perf_counter()
-        last = messages[-1].text.split(" Map ")[0]
+        result = getattr(messages[-1], "artifact", None)
+        last = result.summary if result is not None else messages[-1].text
         reply = say(f"Thanks, I noted it ({last[:60]}). Now, the next question: what comes next?")
         self.seconds += time.perf_counter() - started
         return reply
