@@ -46,7 +46,8 @@ ANSWER = (
 def tool_call_for(gap: str, n: int) -> dict[str, Any]:
     """The tool call that fills one gap, with varied, realistic-length text."""
     thing = f"detail {n} about the customer's situation, in their own words"
-    kind, _, rest = gap.partition(":")
+    g = Gap.parse(gap)
+    kind, rest = g.section, str(g.field)
     if kind == "context":
         value = "b2b" if rest == "market" else f"{rest} answer {n}"
         return call("set_context", **{rest: value})
@@ -56,8 +57,7 @@ def tool_call_for(gap: str, n: int) -> dict[str, Any]:
         return call("add_persona_items", field=rest, items=[thing, f"another {thing}"])
     if kind == "stages":
         return call("set_stages", names=STAGES)
-    g = Gap.parse(gap)
-    number, field = str(g.stage), str(g.field)
+    number, field = str(g.stage), rest
     if field == "decision_points":
         return call(
             "add_decision_point",

@@ -120,5 +120,5 @@ def _own(obj: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v
         for k, v in obj.items()
-        if not (isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0])
+        if not (isinstance(v, list) and all(isinstance(x, dict) and "id" in x for x in v))
     }

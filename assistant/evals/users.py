@@ -107,8 +107,7 @@ class ScriptedUser:
         """The guided engine offers content ideas after a stage's pain points and waits for a
         verdict (its reply still carries the next gap): this user keeps them all."""
         ideas = self.book.texts.get("ideas") or {}
-        ask = str(ideas.get("ask", "")).strip()
-        if not ask or not reply.text.rstrip().endswith(ask):
+        if reply.offer is None or reply.offer.kind != "ideas" or not ideas:
             return None
         self.idea_verdicts += 1
         return str(ideas["words"]["accept_all"][0])
