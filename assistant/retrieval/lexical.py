@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 from rank_bm25 import BM25Okapi
 from rapidfuzz import distance, process
@@ -94,13 +95,43 @@ def expand_jargon(text: str, language: str | None) -> str:
 class _BM25(BM25Okapi):  # type: ignore[misc]
     """BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): never negative, so a
     term found in most (or all) of a small corpus still counts a little instead of making a
-    matching passage score below zero (rank-bm25's own idf does that below 3 documents)."""
+    matching passage score below zero (rank-bm25's own idf does that below 3 documents).
+
+    Scores come from postings computed once (term -> documents and their BM25 weights), the
+    same formula as rank-bm25's `get_scores`, which instead looks every query term up in every
+    document: a character n-gram query has dozens of terms, and that loop was most of a
+    search's time.
+    """
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        super().__init__(corpus)
+        doc_len = np.array(self.doc_len, dtype=np.float64)
+        norm = self.k1 * (1 - self.b + self.b * doc_len / self.avgdl)
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for n, freqs in enumerate(self.doc_freqs):
+            for term, tf in freqs.items():
+                docs, weights = postings.setdefault(term, ([], []))
+                docs.append(n)
+                weights.append(self.idf[term] * tf * (self.k1 + 1) / (tf + norm[n]))
+        self._postings = {
+            term: (np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64))
+            for term, (docs, weights) in postings.items()
+        }
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
         n = self.corpus_size
         self.idf = {
             word: math.log(1 + (n - freq + 0.5) / (freq + 0.5)) for word, freq in nd.items()
         }
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        """BM25 score of every document for the query terms (a term counts each time)."""
+        score = np.zeros(self.corpus_size)
+        for term in query:
+            posting = self._postings.get(term)
+            if posting is not None:
+                np.add.at(score, posting[0], posting[1])
+        return score
 
 
 class Analyzer:
