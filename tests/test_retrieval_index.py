@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.ingest import ingest_paths
-from assistant.retrieval import KnowledgeBase, ranker
+from assistant.retrieval import KnowledgeBase, ranker, warm_up
 from assistant.retrieval.card_index import CardIndex
 from assistant.retrieval.lexical import Analyzer, LexicalIndex, expand_jargon
 from assistant.settings import Settings
@@ -166,3 +166,15 @@ def test_web_delete_removes_the_maps_research(home: Path) -> None:
     kb = KnowledgeBase(settings)
     assert kb.research_count(acme) == 0
     assert kb.research_count(other.id) > 0  # another map's research stays
+
+
+def test_one_warm_up_loads_the_index_in_a_non_daemon_thread(tmp_path: Path) -> None:
+    # The session's shared cache (conftest): the shipped cards are embedded at most once.
+    settings = settings_for(tmp_path / "home", Path(str(Settings().cache_dir)))
+    thread = warm_up(settings, "en")
+    # Not a daemon: the interpreter waits for it rather than tearing down onnxruntime mid-run.
+    assert thread.daemon is False
+    thread.join(timeout=600)
+    kb = KnowledgeBase(settings)
+    assert kb.index.vectors_path.is_file()  # the shipped cards, embedded by the warm-up
+    assert not (tmp_path / "home").exists()  # and nothing written into the workspace
