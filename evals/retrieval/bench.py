@@ -117,6 +117,12 @@ def main(argv: list[str] | None = None) -> None:
         "--rows", type=int, default=1000, help="review rows for the ingest benchmark (0 to skip)"
     )
     parser.add_argument("--sets", nargs="*", default=list(QUERY_SETS), help="query sets to run")
+    parser.add_argument(
+        "--no-first-answer",
+        dest="first_answer",
+        action="store_false",
+        help="skip timing a new workspace's first answer",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as home:
         settings = Settings().model_copy(
@@ -181,6 +187,10 @@ def main(argv: list[str] | None = None) -> None:
                 f"Ingest of {args.rows} review rows: {seconds:.1f} s "
                 f"({args.rows / seconds:.0f} rows/s)"
             )
+    if args.first_answer:
+        from evals.retrieval import first_answer
+
+        first_answer.main()
 
 
 if __name__ == "__main__":
