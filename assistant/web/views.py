@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant import prompts
 from assistant.completeness import Status
+from assistant.csv_safety import safe_row
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
 from assistant.visual.view import FORMAT_LABELS
@@ -138,7 +139,7 @@ def ideas_csv(journey: JourneyMap, fmt: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(IDEA_COLUMNS)
-    writer.writerows(idea_rows(journey, fmt))
+    writer.writerows(safe_row(row) for row in idea_rows(journey, fmt))
     return out.getvalue()
 
 
