@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.schema import Emotion, Item, JourneyMap, PainPoint, Provenance, Source
+from assistant.schema import Emotion, Item, JourneyMap, Name, PainPoint, Provenance, Source
 from tools.context import ToolContext, ToolError
 from tools.toolbox import _on_error
 
@@ -22,7 +22,7 @@ class SuggestFromResearchArgs(BaseModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
-    stage: str
+    stage: Name
     """The stage: its number (1 = first), id or name."""
     k: int = Field(default=6, ge=1, le=20)
     """How many research snippets to look at."""
