@@ -143,10 +143,11 @@ def schema() -> None:
 def _mount_commands() -> None:
     """Commands that live in their own modules: maps and export, the feature wrappers
     (serve, ideas, usage, eval), and ingest/search/evidence beside the retrieval code."""
-    from assistant import cli_features, cli_maps
+    from assistant import cli_features, cli_maps, cli_research
     from assistant.retrieval.cli_commands import app as retrieval_app
 
     app.add_typer(cli_maps.maps_app, name="maps")
+    app.add_typer(cli_research.research_app, name="research")
     app.command()(cli_maps.export)
     app.command()(cli_features.serve)
     app.command()(cli_features.ideas)

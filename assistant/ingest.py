@@ -159,10 +159,11 @@ def ingest_file(
 
 def failure_reason(exc: BaseException) -> str:
     """A failure as one line; a vector-store error says how to repair the index."""
-    text = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
     if type(exc).__module__.startswith("chromadb"):
-        return f"the research index failed ({text}); repair it with `journey research rebuild`"
-    return text
+        from assistant.research_archive import index_failure
+
+        return index_failure(exc)
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
 
 
 def store_chunks(

@@ -48,6 +48,15 @@ class RebuildReport:
     """One line per archive file that could not be read."""
 
 
+def index_failure(exc: BaseException) -> str:
+    """A vector-store failure as one sentence that says how to repair it."""
+    detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+    return (
+        f"the research index could not be used ({type(exc).__name__}: {detail}). "
+        "Repair it with `journey research rebuild`."
+    )
+
+
 def archive_dir(home: Path) -> Path:
     return home / ARCHIVE_DIR
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.research_archive import index_failure
 from assistant.schema import Emotion, Item, JourneyMap, Name, PainPoint, Provenance, Source
 from tools.context import ToolContext, ToolError
 from tools.toolbox import _on_error
@@ -50,12 +51,18 @@ def suggest_from_research(ctx: ToolContext, stage_ref: str, k: int = 6) -> list[
         stage = journey.find_stage(stage_ref)
     except KeyError as exc:
         raise ToolError(str(exc.args[0])) from exc
-    if ctx.knowledge.research_count(journey.name) == 0:
+    try:
+        count = ctx.knowledge.research_count(journey.name)
+        found = suggest_for_stage(ctx.knowledge, journey, stage.id, k=k) if count else []
+    except (KeyError, ValueError) as exc:
+        raise ToolError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+        raise ToolError(index_failure(exc)) from exc
+    if count == 0:
         raise ToolError(
             f"No research for map '{journey.name}' yet: add files with "
             f"`journey ingest PATH --map {journey.name}` or the Research tab."
         )
-    found = suggest_for_stage(ctx.knowledge, journey, stage.id, k=k)
     if not found:
         return []
     written: list[Suggested] = []

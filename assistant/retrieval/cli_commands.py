@@ -34,7 +34,6 @@ def ingest_command(
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
     from assistant.ingest import ingest_paths
     from assistant.retrieval import KnowledgeBase
-
     from assistant.text_safety import printable
 
     settings = get_settings(home=home)
@@ -89,6 +88,11 @@ def search_command(
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
+    except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+        from assistant.research_archive import index_failure
+
+        console.print(f"[red]Error:[/red] {escape(index_failure(exc))}")
+        raise typer.Exit(1) from exc
     if as_json:
         typer.echo(
             json.dumps(
