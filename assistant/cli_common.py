@@ -26,15 +26,55 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=width)
 
 
+def plain(text: str) -> str:
+    """User text for a rich table or markup string: markup escaped, control characters gone."""
+    from rich.markup import escape
+
+    from assistant.text_safety import printable
+
+    return escape(printable(text))
+
+
 def fail(message: str, code: int = 1) -> None:
+    """Print `Error: message` (the message is plain text: no markup, no control characters)."""
+    from rich.markup import escape
+
+    from assistant.text_safety import printable
+
     Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[red]Error:[/red] {message}", markup=True
+        f"[red]Error:[/red] {escape(printable(message))}", markup=True
     )
     raise typer.Exit(code)
 
 
 def store_for(home: Path | None) -> Store:
-    return Store(get_settings(home=home).db_path)
+    """The workspace's store; read-only when the database cannot be written, and one
+    sentence (not a traceback) when the folder or the database cannot be used."""
+    import sqlite3
+
+    from assistant.cli_errors import database_sentence, os_sentence
+    from assistant.store import open_read_only
+
+    path = get_settings(home=home).db_path
+    try:
+        return Store(path)
+    except sqlite3.OperationalError as exc:
+        first: Exception = exc
+    except PermissionError as exc:
+        first = exc
+    except sqlite3.DatabaseError as exc:
+        fail(database_sentence(exc, path))
+        raise
+    except OSError as exc:
+        fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(exc)}")
+        raise
+    try:
+        return open_read_only(path)
+    except (sqlite3.Error, OSError):
+        if isinstance(first, sqlite3.DatabaseError):
+            fail(database_sentence(first, path))
+        fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(first)}")
+        raise
 
 
 def load_map(home: Path | None, name: str) -> JourneyMap:
