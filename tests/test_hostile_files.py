@@ -144,3 +144,28 @@ def test_ingest_prints_names_without_escape_sequences(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "notesRED" in result.output
+
+
+def test_uploads_run_as_background_jobs_with_progress(kb: KnowledgeBase, tmp_path: Path) -> None:
+    import threading
+
+    from assistant.ingest_jobs import IngestJobs
+
+    seen: list[str] = []
+    real = kb.add_chunks
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    kb.add_chunks = spy  # type: ignore[method-assign]
+    jobs = IngestJobs()
+    hostile = docx_with_text(tmp_path / "ten-mb.docx", 10_000_000)
+    first = jobs.submit(kb, [hostile, GOOD], map_name="acme")
+    second = jobs.submit(kb, [wide_csv(tmp_path / "wide.csv", 8000)], map_name="acme")
+    assert first.wait(120) and second.wait(120)
+    assert first.progress() == (2, 2) and second.progress() == (1, 1)
+    assert [r.status for r in first.results] == ["failed", "added"]
+    assert second.results[0].status == "failed" and not first.error
+    assert seen == ["journey-ingest"]  # stored by the worker, not the caller's thread
+    assert searchable(kb)
