@@ -45,7 +45,7 @@ def bad(figures: object) -> bool:
     if isinstance(figures, dict):
         for key, value in figures.items():
             if key in ("errors", "lost", "locked", "cross_talk", "tracebacks", "escaped",
-                       "invalid", "formula_cells", "not_refused") and value:
+                       "invalid", "formula_cells", "not_refused", "not_reopened") and value:
                 return True
             if key == "integrity" and value != "ok":
                 return True
