@@ -403,5 +403,6 @@ def open_read_only(path: Path) -> Store:
     uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
     store._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     store._conn.execute("SELECT count(*) FROM maps").fetchone()  # a garbage file fails here
+    store._lock = threading.RLock()
     store._snapshots = {}
     return store

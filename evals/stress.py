@@ -44,8 +44,23 @@ def bad(figures: object) -> bool:
     """True when any figure says errors, losses, tracebacks or a failed integrity check."""
     if isinstance(figures, dict):
         for key, value in figures.items():
-            if key in ("errors", "lost", "locked", "cross_talk", "tracebacks", "escaped",
-                       "invalid", "formula_cells", "not_refused", "not_reopened") and value:
+            if (
+                key
+                in (
+                    "errors",
+                    "lost",
+                    "locked",
+                    "cross_talk",
+                    "tracebacks",
+                    "escaped",
+                    "invalid",
+                    "formula_cells",
+                    "not_refused",
+                    "not_reopened",
+                    "log_disagrees",
+                )
+                and value
+            ):
                 return True
             if key == "integrity" and value != "ok":
                 return True

@@ -82,7 +82,9 @@ def run() -> dict[str, Any]:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(PROCESSES) as pool:
             done = pool.starmap(_process, [(tmp, g) for g in groups])
-        presults = {i: r for g, rs in zip(groups, done, strict=True) for i, r in zip(g, rs, strict=True)}
+        presults = {
+            i: r for g, rs in zip(groups, done, strict=True) for i, r in zip(g, rs, strict=True)
+        }
         figures["processes"] = {
             "sessions": SESSIONS,
             "processes": PROCESSES,

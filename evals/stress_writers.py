@@ -63,13 +63,19 @@ def chat_writer(home: str, name: str, tag: str) -> list[str]:
     return acked
 
 
-def _lost(home: Path, name: str, acked: list[str]) -> dict[str, int]:
+def _lost(home: Path, name: str, acked: list[str], tool: str = "") -> dict[str, int]:
     from assistant.store import Store
 
     store = Store(home / "journey.sqlite3")
-    stored = store.load(name).model_dump_json()
+    journey = store.load(name)
+    stored = journey.model_dump_json()
+    rows = [c for c in store.changes(journey.id, limit=100_000) if c.tool == tool]
     store.close()
-    return {"acknowledged": len(acked), "lost": sum(text not in stored for text in acked)}
+    figures = {"acknowledged": len(acked), "lost": sum(text not in stored for text in acked)}
+    if tool:  # one change-log row per acknowledged change, no more, no less
+        figures["log_rows"] = len(rows)
+        figures["log_disagrees"] = int(len(rows) != len(acked))
+    return figures
 
 
 def _threads(home: str, name: str, writer: Any) -> list[str]:
@@ -91,12 +97,16 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         _prepare(tmp, "threads")
-        figures["threads_2x100"] = _lost(home, "threads", _threads(tmp, "threads", tool_writer))
+        figures["threads_2x100"] = _lost(
+            home, "threads", _threads(tmp, "threads", tool_writer), "add_stage_items"
+        )
         _prepare(tmp, "processes")
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(2) as pool:
             parts = pool.starmap(tool_writer, [(tmp, "processes", "A"), (tmp, "processes", "B")])
-        figures["processes_2x100"] = _lost(home, "processes", parts[0] + parts[1])
+        figures["processes_2x100"] = _lost(
+            home, "processes", parts[0] + parts[1], "add_stage_items"
+        )
         _prepare(tmp, "tabs")
         figures["two_sessions_2x30"] = _lost(home, "tabs", _threads(tmp, "tabs", chat_writer))
         figures["integrity"] = integrity(home / "journey.sqlite3")
