@@ -64,6 +64,8 @@ def bad(figures: object) -> bool:
                 return True
             if key == "integrity" and value != "ok":
                 return True
+            if key in ("undo_returns_to_start", "searchable_after") and value is not True:
+                return True
             if bad(value):
                 return True
     return False

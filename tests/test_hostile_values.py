@@ -31,7 +31,7 @@ from assistant.schema import (
 )
 from assistant.web.views import ideas_csv
 
-PAYLOADS = ["=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+PAYLOADS = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def hostile_map() -> JourneyMap:
