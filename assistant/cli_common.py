@@ -56,11 +56,10 @@ def store_for(home: Path | None) -> Store:
     from assistant.store import open_read_only
 
     path = get_settings(home=home).db_path
+    first: sqlite3.OperationalError | PermissionError
     try:
         return Store(path)
-    except sqlite3.OperationalError as exc:
-        first: Exception = exc
-    except PermissionError as exc:
+    except (sqlite3.OperationalError, PermissionError) as exc:
         first = exc
     except sqlite3.DatabaseError as exc:
         fail(database_sentence(exc, path))
@@ -71,7 +70,7 @@ def store_for(home: Path | None) -> Store:
     try:
         return open_read_only(path)
     except (sqlite3.Error, OSError):
-        if isinstance(first, sqlite3.DatabaseError):
+        if isinstance(first, sqlite3.OperationalError):
             fail(database_sentence(first, path))
         fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(first)}")
         raise

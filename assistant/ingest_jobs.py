@@ -47,6 +47,10 @@ class Job:
         """(files done, files in the job)."""
         return self.done, self.total
 
+    def record(self, done: int, total: int, result: FileResult) -> None:
+        """`ingest_paths`' per-file callback: keep the result (progress is `done`)."""
+        self.results.append(result)
+
     def wait(self, seconds: float) -> bool:
         """Wait up to `seconds` for the job to finish; True once it has."""
         return self.finished.wait(seconds)
@@ -92,7 +96,7 @@ class IngestJobs:
                     job.paths,
                     map_name=job.map_name,
                     limits=job.limits,
-                    on_file=lambda _done, _total, result, job=job: job.results.append(result),
+                    on_file=job.record,
                 )
             except Exception as exc:  # noqa: BLE001 - the page shows it; the worker goes on
                 job.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
