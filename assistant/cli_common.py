@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -35,7 +36,7 @@ def plain(text: str) -> str:
     return escape(printable(text))
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print `Error: message` (the message is plain text: no markup, no control characters)."""
     from rich.markup import escape
 
