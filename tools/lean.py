@@ -346,7 +346,7 @@ class LeanTools:
             changed = True
             for proposal in run_ops:
                 self.proposals.pop(proposal.id, None)
-        ok = changed and not any(line.startswith("Error:") for line in lines)
+        ok = not any(line.startswith("Error:") for line in lines)
         return LeanResult(ok, "\n".join(lines), "decide", changed)
 
     def _undo(self, args: la.NoArgs) -> LeanResult:

@@ -131,9 +131,9 @@ class AgentEngine:
         errors: list[str] = []
         nudged: set[str] = set()
         done = False
+        lean = self.lean_tools(session)
         try:
             model, tools = self._bind(session)
-            lean = self.lean_tools(session)
             for step in range(1, self.settings.max_tool_steps + 1):
                 ai = yield from self._call(model, messages, tools, usage, stream, bool(said))
                 ai = recovery.with_ids(ai, step)
@@ -187,6 +187,11 @@ class AgentEngine:
             yield _sep(said) + sentence
             said.append(sentence)
             done = recovery.is_auth_failure(exc)
+        fresh = [p.what for p in lean.proposals.values() if p.created >= lean.turn_started]
+        if fresh:  # said by the code, not the model: the user always sees what awaits an OK
+            notice = prompt.message(language, "pending", what="; ".join(fresh))
+            yield _sep(said) + notice
+            said.append(notice)
         self._record(session, usage)
         self.last_calls = usage.calls
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
