@@ -9,8 +9,7 @@ import openai
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from assistant.agent import AgentEngine
-from assistant.agent import prompt
+from assistant.agent import AgentEngine, prompt
 from assistant.agent.prompt import map_state
 from assistant.agent.scripted import ScriptedChatModel, bad_call, call, say
 from assistant.agent.usage import UsageLog

@@ -20,7 +20,6 @@ from assistant.cli import app
 from assistant.session import Reply, Session, open_session
 from assistant.settings import get_settings
 
-
 SET_ACME = {"op": "set", "field": "context.company", "value": "Acme"}
 B2B = {"op": "set", "field": "context.market", "value": "b2b"}
 PRODUCT = {"op": "set", "field": "context.product", "value": "dashboards"}
