@@ -375,3 +375,18 @@ def test_citations_survive_from_a_card_read_in_the_previous_turn(home: Path) -> 
     session.send("What is a touchpoint?")
     reply = session.send("Which ones should we list?")
     assert reply.citations == [explain.card]  # type: ignore[attr-defined]
+
+
+def test_a_reply_with_successful_calls_ends_the_turn_in_one_model_call(home: Path) -> None:
+    ops = {"op": "set", "field": "context.company", "value": "Acme"}
+    session = agent_session(home, [say("Noted Acme. What do you sell?", update(ops))])
+    reply = session.send("We are Acme")
+    engine = session.engine
+    assert isinstance(engine, AgentEngine) and engine.last_calls == 1
+    assert reply.text == "Noted Acme. What do you sell?" and session.map.context.company == "Acme"
+    # a read needs its result before the answer: a second call
+    model = engine._model
+    assert isinstance(model, ScriptedChatModel)
+    model.script[:] = [say("Let me look.", call("read_map")), say("You have Acme.")]
+    assert session.send("What do we have?").text == "Let me look.\n\nYou have Acme."
+    assert engine.last_calls == 2

@@ -208,3 +208,17 @@ def test_usage_command_without_model_turns(home: Path) -> None:
     open_session(map="plain", home=home, model="guided")
     result = CliRunner().invoke(app, ["usage", "plain", "--home", str(home)])
     assert result.exit_code == 0 and "No model usage recorded" in result.output
+
+
+def test_a_server_refusing_stream_options_is_asked_again_without(
+    home: Path, server: FakeOpenAI
+) -> None:
+    server.queue(fault(400), reply("Hello! What is your company called?"), reply("Next?"))
+    session = wire_session(home, server)
+    pieces = list(session.stream("hi"))
+    assert pieces[-1].text == "Hello! What is your company called?"  # type: ignore[union-attr]
+    first, second = server.requests
+    assert first.get("stream_options") == {"include_usage": True}
+    assert "stream_options" not in second
+    list(session.stream("again"))
+    assert "stream_options" not in server.requests[-1], "remembered for the session"
