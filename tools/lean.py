@@ -161,7 +161,7 @@ class LeanTools:
                 return " ".join(done)
 
             try:
-                lines.insert(0, self.ctx.apply("update_map", args, mutate, source=source))
+                lines.insert(0, self._apply("update_map", args, mutate, source))
                 changed = True
                 lines += [f"{f} That operation changed nothing." for f in failed]
             except ToolError as exc:
@@ -197,7 +197,7 @@ class LeanTools:
                     m.skipped.append(stored)
             return f"Skipped {', '.join(dict.fromkeys(keys))}."
 
-        return LeanResult(True, self.ctx.apply("skip", args, mutate), "skip", True)
+        return LeanResult(True, self._apply("skip", args, mutate), "skip", True)
 
     def _read_map(self, args: la.ReadMap) -> LeanResult:
         lines = lean_read.map_lines(self.ctx.journey, args.section)
@@ -261,7 +261,7 @@ class LeanTools:
                 )
 
             with contextlib.suppress(ToolError):  # every idea refused: listed below
-                text, changed = self.ctx.apply("propose_ideas", args, mutate, "assistant"), True
+                text, changed = self._apply("propose_ideas", args, mutate, "assistant"), True
         text = "\n".join([t for t in [text, *refused] if t])
         return LeanResult(changed, text, "propose_ideas", changed)
 
@@ -316,7 +316,7 @@ class LeanTools:
                 said += [lean_ops.run(m, p.op) for p in run_ops]
                 return " ".join(said)
 
-            lines.insert(0, self.ctx.apply("decide", args, mutate))
+            lines.insert(0, self._apply("decide", args, mutate))
             changed = True
             for proposal in run_ops:
                 self.proposals.pop(proposal.id, None)
@@ -346,6 +346,24 @@ class LeanTools:
         return LeanResult(True, text, "research_suggestions", True)
 
     # helpers ---------------------------------------------------------------------------------
+    def _apply(
+        self,
+        tool: str,
+        args: BaseModel,
+        mutate: Callable[[JourneyMap], str],
+        source: str = "user",
+    ) -> str:
+        """The one change path; the model gets the change's own summary (the next turn's
+        state says what is open, so no "Next:" hint that could contradict the policy)."""
+        said: list[str] = []
+
+        def run(m: JourneyMap) -> str:
+            said.append(mutate(m))
+            return said[-1]
+
+        self.ctx.apply(tool, args, run, source=source)
+        return said[-1]
+
     def _tool(self, name: str, model: type[BaseModel]) -> BaseTool:
         def run(**kwargs: Any) -> str:
             return self.call(name, kwargs).text
