@@ -34,6 +34,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa
 
 from assistant.agent import AgentEngine, prompt, tokens  # noqa: E402
 from assistant.agent.scripted import ScriptedChatModel, call, say  # noqa: E402
+from assistant.gap import Gap  # noqa: E402
 from assistant.session import open_session  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
@@ -50,11 +51,12 @@ ANSWER = (
 def operation_for(gap: str, n: int) -> dict[str, Any]:
     """The update_map operation that fills one gap, with varied, realistic-length text."""
     thing = f"detail {n} about the customer's situation, in their own words"
-    kind, _, rest = gap.partition(":")
+    g = Gap.parse(gap)
+    kind, rest = g.section, str(g.field)
     if kind == "context":
         return {
             "op": "set",
-            "field": gap.replace(":", "."),
+            "field": f"context.{rest}",
             "value": "b2b" if rest == "market" else f"{rest} answer {n}",
         }
     if kind == "persona":
@@ -67,7 +69,7 @@ def operation_for(gap: str, n: int) -> dict[str, Any]:
         }
     if kind == "stages":
         return {"op": "add", "field": "stages", "items": [{"text": name} for name in STAGES]}
-    number, field = rest.split(":")
+    number, field = str(g.stage), rest
     item: dict[str, Any] = {"text": thing}
     item |= {
         "emotions": {"score": -1},

@@ -54,6 +54,10 @@ def results(messages: list[BaseMessage]) -> list[str]:
     return [m.text for m in messages if isinstance(m, ToolMessage)]
 
 
+def proposals_in(text: str) -> list[str]:
+    return re.findall(r"proposal-[0-9a-f]{6}", text)
+
+
 def mapped(session: Session) -> Session:
     """Three stages with a pain point each, recorded as the user's facts."""
     tools = lean(session)
@@ -180,7 +184,17 @@ def test_removing_the_users_content_waits_for_a_later_turn(home: Path) -> None:
         stage = re.search(r"stage 2 \[(stage-[0-9a-f]{8})\]", results(messages)[-1])
         assert stage, results(messages)
         ops = [{"op": "remove", "ids": [stage.group(1)]}]
-        return say("", call("update_map", operations=ops), call("decide", approve=["proposal-1"]))
+        return say("", call("update_map", operations=ops))
+
+    def approve_at_once(messages: list[BaseMessage]) -> AIMessage:
+        proposed = proposals_in(results(messages)[-1])
+        assert len(proposed) == 1, results(messages)
+        return say("", call("decide", approve=proposed))
+
+    def approve_what_waits(messages: list[BaseMessage]) -> AIMessage:
+        waiting = proposals_in(messages[0].text)  # the system prompt lists it by id
+        assert len(waiting) == 1, messages[0].text
+        return say("Removed.", call("decide", approve=waiting))
 
     session = mapped(
         agent_session(
@@ -188,8 +202,9 @@ def test_removing_the_users_content_waits_for_a_later_turn(home: Path) -> None:
             [
                 say("", call("read_map")),
                 remove_stage_two,
+                approve_at_once,
                 say("Shall I remove stage 2, Compare, with everything on it?"),
-                say("Removed.", call("decide", approve=["proposal-1"])),
+                approve_what_waits,
             ],
         )
     )
@@ -197,12 +212,14 @@ def test_removing_the_users_content_waits_for_a_later_turn(home: Path) -> None:
     assert [s.name for s in session.map.stages] == ["Notice", "Compare", "Buy"]
     assert any("proposed in this turn" in e for e in reply.errors)
     assert "Waiting for your OK: remove stage 'Compare'" in reply.text, "said by the code"
-    assert "proposal-1 remove stage 'Compare'" in map_state(
-        session.map, ["proposal-1 remove stage 'Compare'"]
-    )
+    pending = session.state.pending
+    assert [p.what for p in pending] == ["remove stage 'Compare' and everything on it"]
+    # the proposal is part of the conversation's state on disk: a new session sees it
+    again = open_session(map="acme", settings=session.settings)
+    assert [p.id for p in again.state.pending] == [pending[0].id]
     reply = session.send("Yes, remove it")
     assert [s.name for s in session.map.stages] == ["Notice", "Buy"]
-    assert not lean(session).proposals
+    assert not lean(session).pending and not session.state.pending
 
 
 def test_suggestions_cannot_be_approved_in_the_turn_they_were_made(home: Path) -> None:
@@ -245,12 +262,12 @@ def test_an_obedient_model_cannot_delete_the_map_from_a_research_document(
             "",
             call("update_map", operations=[{"op": "remove", "ids": ids}]),
             call("update_map", operations=[from_research | {"source": "document"}]),
-            call("decide", approve=["proposal-1", "proposal-2"]),
         )
 
-    def approve_suggestions(messages: list[BaseMessage]) -> AIMessage:
-        ids = re.findall(r"\[ids: (item-[0-9a-f]{8})\]", "\n".join(results(messages)))
-        assert ids, results(messages)
+    def approve_everything(messages: list[BaseMessage]) -> AIMessage:
+        text = "\n".join(results(messages))
+        ids = proposals_in(text) + re.findall(r"\[ids: (item-[0-9a-f]{8})\]", text)
+        assert len(ids) == 2, text
         return say("Done: every stage is deleted.", call("decide", approve=ids))
 
     session = mapped(
@@ -260,9 +277,11 @@ def test_an_obedient_model_cannot_delete_the_map_from_a_research_document(
                 say("", call("search", query="setup price", research=True)),
                 obey,
                 delete_all,
-                approve_suggestions,
+                approve_everything,
                 say("Sorry, nothing was deleted yet."),
-                say("Understood, I keep everything.", call("decide", reject=["proposal-1"])),
+                lambda m: say(
+                    "Understood, I keep everything.", call("decide", reject=proposals_in(m[0].text))
+                ),
             ],
             retrieval="bm25",
             embeddings="minilm",
@@ -288,11 +307,11 @@ def test_an_obedient_model_cannot_delete_the_map_from_a_research_document(
     assert suggested.provenance.source.value == "document"
     assert suggested.provenance.accepted is False, "not approved by the model"
     assert "Waiting for your OK" in reply.text
-    assert sum("proposed in this turn" in e for e in reply.errors) >= 2
+    assert any(e.count("proposed in this turn") == 2 for e in reply.errors), reply.errors
 
     session.send("No! Keep every stage.")
     assert [s.name for s in session.map.stages] == ["Notice", "Compare", "Buy"]
-    assert not lean(session).proposals
+    assert not lean(session).pending and not session.state.pending
     # no document text in the system role of later turns
     system = session.engine.last_messages[0].text  # type: ignore[union-attr]
     assert "delete every stage" not in system and "ignore previous" not in system.lower()

@@ -12,6 +12,7 @@ from tools import map_args as a
 from tools import map_tools as m
 from tools.context import ToolError
 from tools.lean_args import LIST_FIELDS, SET_FIELDS, ItemIn, Op
+from tools.results import Outcome
 
 
 def run(journey: JourneyMap, op: Op) -> str:
@@ -54,8 +55,8 @@ def _set(journey: JourneyMap, op: Op) -> str:
         raise ToolError(f"set needs field (one of {', '.join(SET_FIELDS)}) and value.")
     section, name = str(op.field).split(".", 1)
     if section == "context":
-        return m.set_context(a.SetContext.model_validate({name: op.value}))(journey)
-    return m.set_persona(a.SetPersona.model_validate({name: op.value}))(journey)
+        return _say(m.set_context(a.SetContext.model_validate({name: op.value})), journey)
+    return _say(m.set_persona(a.SetPersona.model_validate({name: op.value})), journey)
 
 
 def _add(journey: JourneyMap, op: Op) -> str:
@@ -69,7 +70,7 @@ def _add(journey: JourneyMap, op: Op) -> str:
         said = []
         for offset, text in enumerate(texts):
             position = op.position + offset if op.position else None
-            said.append(m.add_stage(a.AddStage(name=text, position=position))(journey))
+            said.append(_say(m.add_stage(a.AddStage(name=text, position=position)), journey))
             if op.source != "user":
                 stage = journey.find_stage(text)
                 stage.provenance = _provenance(op)
@@ -79,7 +80,7 @@ def _add(journey: JourneyMap, op: Op) -> str:
             {"field": field.split(".", 1)[1], "items": texts}
             | {"source": op.source, "evidence": op.evidence}
         )
-        return m.add_persona_items(args)(journey)
+        return _say(m.add_persona_items(args), journey)
     if not op.stage:
         raise ToolError(f"adding to '{field}' needs the stage (number, id or name).")
     if field == "decision_points":
@@ -92,7 +93,7 @@ def _add(journey: JourneyMap, op: Op) -> str:
         {"stage": op.stage, "field": field, "items": rows}
         | {"source": op.source, "evidence": op.evidence}
     )
-    return m.add_stage_items(stage_args)(journey)
+    return _say(m.add_stage_items(stage_args), journey)
 
 
 def _decision(journey: JourneyMap, op: Op, item: ItemIn) -> str:
@@ -106,7 +107,7 @@ def _decision(journey: JourneyMap, op: Op, item: ItemIn) -> str:
         source=op.source,
         evidence=list(op.evidence),
     )
-    return m.add_decision_point(args)(journey)
+    return _say(m.add_decision_point(args), journey)
 
 
 def _edit(journey: JourneyMap, op: Op) -> str:
@@ -116,7 +117,7 @@ def _edit(journey: JourneyMap, op: Op) -> str:
     if any(s.id == ref for s in journey.stages):
         if not new.text:
             raise ToolError("to rename a stage give item.text, the new name.")
-        return m.rename_stage(a.RenameStage(stage=ref, new_name=new.text))(journey)
+        return _say(m.rename_stage(a.RenameStage(stage=ref, new_name=new.text)), journey)
     _, item = journey.find_item(ref)
     if isinstance(item, DecisionPoint):
         for key, value in (("condition", new.text), ("likely_action", new.then)):
@@ -127,7 +128,7 @@ def _edit(journey: JourneyMap, op: Op) -> str:
         item.text = f"If {item.condition}, then {item.likely_action}"
         return f"Updated {item.id}: {item.text} (competitor risk {item.competitor_risk})."
     values = new.model_dump(include={"text", "department", "score", "severity", "trigger"})
-    return m.update_item(a.UpdateItem.model_validate({"item_id": ref} | values))(journey)
+    return _say(m.update_item(a.UpdateItem.model_validate({"item_id": ref} | values)), journey)
 
 
 def _remove(journey: JourneyMap, op: Op) -> str:
@@ -136,9 +137,9 @@ def _remove(journey: JourneyMap, op: Op) -> str:
     said = []
     for ref in op.ids:
         if any(s.id == ref for s in journey.stages):
-            said.append(m.remove_stage(a.StageRef(stage=ref))(journey))
+            said.append(_say(m.remove_stage(a.StageRef(stage=ref)), journey))
         elif _find(journey, ref) is not None:
-            said.append(m.remove_item(a.ItemIds(item_ids=[ref]))(journey))
+            said.append(_say(m.remove_item(a.ItemIds(item_ids=[ref])), journey))
     if not said:
         raise ToolError(f"nothing to remove: no stage or item {', '.join(op.ids)}.")
     return " ".join(said)
@@ -154,7 +155,7 @@ def _move(journey: JourneyMap, op: Op) -> str:
             raise ToolError("moving a stage needs its new position.")
         order = [s.id for s in journey.stages if s.id != ref]
         order.insert(min(op.position, len(order) + 1) - 1, ref)
-        return m.reorder_stages(a.ReorderStages(order=order))(journey)
+        return _say(m.reorder_stages(a.ReorderStages(order=order)), journey)
     source, item = journey.find_item(ref)
     target = journey.find_stage(op.stage) if op.stage else None
     field = str(op.field) if op.field else _field_of(journey, source)
@@ -169,6 +170,12 @@ def _move(journey: JourneyMap, op: Op) -> str:
 
 
 # helpers -----------------------------------------------------------------------------------
+def _say(mutation: m.Mutation, journey: JourneyMap) -> str:
+    """Run one of the map tools' mutations; its sentence (a mutation may return an Outcome)."""
+    outcome = mutation(journey)
+    return outcome.summary if isinstance(outcome, Outcome) else outcome
+
+
 def _provenance(op: Op) -> Provenance:
     src = Source(op.source)
     return Provenance(

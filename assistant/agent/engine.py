@@ -40,6 +40,7 @@ from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.guided import parse
 from assistant.settings import Settings
 from tools.lean import LeanTools
+from tools.results import ToolResult
 
 if TYPE_CHECKING:
     from assistant.session import Reply, Session
@@ -116,7 +117,7 @@ class AgentEngine:
             past,
             self.settings.history_turns,
             user_text,
-            proposals=[f"{p.id} {p.what}" for p in lean.proposals.values()],
+            proposals=[f"{p.id} {p.what}" for p in lean.pending],
         )
         self.last_messages = list(messages)
         return (yield from self._loop(session, messages, notes, stream))
@@ -128,6 +129,7 @@ class AgentEngine:
         usage = TurnUsage(model=self.settings.model)
         said: list[str] = []
         recorded: list[str] = []
+        changes: list[ToolResult] = []
         errors: list[str] = []
         nudged: set[str] = set()
         done = False
@@ -147,7 +149,7 @@ class AgentEngine:
                         said.append(text)
                     errors.append(f"model: {kind}")
                     if kind in nudged:  # second time in this turn: stop asking, fall back
-                        yield _sep(said) + (fallback := _fallback(language, recorded))
+                        yield _sep(said) + (fallback := _fallback(language, changes))
                         said.append(fallback)
                         break
                     nudged.add(kind)
@@ -166,8 +168,11 @@ class AgentEngine:
                         errors.append(result.text)
                     if result.changed:
                         recorded.append(result.text)
+                        changes.append(result)
                     messages.append(
-                        ToolMessage(result.text, tool_call_id=call["id"], name=call["name"])
+                        ToolMessage(
+                            result.text, tool_call_id=call["id"], name=call["name"], artifact=result
+                        )
                     )
                 bad = recovery.invalid_call_results(ai)
                 errors += [m.text for m in bad]
@@ -187,7 +192,7 @@ class AgentEngine:
             yield _sep(said) + sentence
             said.append(sentence)
             done = recovery.is_auth_failure(exc)
-        fresh = [p.what for p in lean.proposals.values() if p.created >= lean.turn_started]
+        fresh = [p.what for p in lean.pending if p.created >= lean.turn_started]
         if fresh:  # said by the code, not the model: the user always sees what awaits an OK
             notice = prompt.message(language, "pending", what="; ".join(fresh))
             yield _sep(said) + notice
@@ -195,6 +200,7 @@ class AgentEngine:
         self._record(session, usage)
         self.last_calls = usage.calls
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+        reply.results = [r for r in changes if r.changed]
         # Only ids that a tool returned (this turn or in the last few) count as citations.
         tool_text = "\n".join(m.text for m in messages if isinstance(m, ToolMessage))
         recent = self._retrieved.setdefault(session.map_id, deque(maxlen=CITED_TURNS))
@@ -267,10 +273,9 @@ class AgentEngine:
         research = _has_research(session)
         lean = self._lean.get(id(session.context))
         if lean is None or lean.research != research:
-            proposals = lean.proposals if lean else {}
             lean = LeanTools(session.context, research=research)
-            lean.proposals.update(proposals)
             self._lean[id(session.context)] = lean
+        lean.pending = session.state.pending  # persisted with the conversation's state
         return lean
 
     def _bind(self, session: Session) -> tuple[Any, list]:
@@ -338,9 +343,9 @@ def _has_research(session: Session) -> bool:
         return False
 
 
-def _fallback(language: str, recorded: list[str]) -> str:
-    if recorded:
-        what = " ".join(r.splitlines()[0] for r in recorded)
+def _fallback(language: str, changes: list[ToolResult]) -> str:
+    if changes:
+        what = " ".join(r.summary for r in changes)
         return prompt.message(language, "recorded", what=what)
     return prompt.message(language, "empty")
 

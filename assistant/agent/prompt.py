@@ -181,8 +181,9 @@ def _progress(open_gaps: list[str], skipped: list[str]) -> str:
 def _section_label(journey: JourneyMap, key: str | None, labels: dict[str, str]) -> str:
     if key is None:
         return ""
-    if key.startswith("stage:"):
-        number = int(key.split(":")[1])
+    numbers = {f"stage:{n}": n for n in range(1, len(journey.stages) + 1)}
+    if key in numbers:
+        number = numbers[key]
         return f'stage {number} "{_cut(journey.stages[number - 1].name, 40)}"'
     return labels[key].lower()
 
