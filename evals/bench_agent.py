@@ -11,7 +11,7 @@ builder. Printed, with the issue's targets:
   from turn 1 to turn 60 (target <= 1.1x);
 - model calls per user turn (target <= 1.5);
 - agent overhead per turn (everything in `session.send` except the model's own work), p50 and
-  p95; target: p95 < 50 ms. Also shown without the store's durable SQLite commits.
+  p95; target: p95 < 50 ms. Also shown without the store's map and transcript writes.
 
 Run: .venv/bin/python evals/bench_agent.py
 """
@@ -144,8 +144,8 @@ def main() -> None:
         session.start()
         first_request = tokens.count_messages(engine.last_messages, tool_list)
         calls = 0
-        writes = [Timed(session.store.add_message), Timed(session.store.save_change)]
-        session.store.add_message, session.store.save_change = writes  # type: ignore[method-assign]
+        writes = [Timed(session.store.add_message), Timed(session.store.write_change)]
+        session.store.add_message, session.store.write_change = writes  # type: ignore[method-assign]
         prompt_tokens: dict[int, int] = {}
         overhead_ms: list[float] = []
         logic_ms: list[float] = []
@@ -185,7 +185,7 @@ def main() -> None:
     )
     logic = logic_ms[1:]
     print(
-        f"  of which outside the store's fsync'd commits (prompt, tools, LangChain, usage): "
+        f"  of which outside the store's map and transcript writes: "
         f"p50 {statistics.median(logic):.1f} ms, p95 {p95(logic):.1f} ms"
     )
 

@@ -69,6 +69,7 @@ class AgentEngine:
         self._lean: dict[int, LeanTools] = {}
         self._retrieved: dict[str, deque[set[str]]] = {}
         """Per map: citation ids returned by tools in each of the last few turns."""
+        self._schema_count: tuple[tuple[int, ...], int] | None = None
         self._stream_usage = True
         """Ask for usage in streams (dropped if the server refuses stream_options)."""
 
@@ -245,7 +246,8 @@ class AgentEngine:
         if meta:
             usage.add(meta.get("input_tokens", 0), meta.get("output_tokens", 0))
         else:
-            usage.add(tokens.count_messages(messages, tools), tokens.count(ai.text), estimated=True)
+            prompt_tokens = tokens.count_messages(messages) + self._schema_tokens(tools)
+            usage.add(prompt_tokens, tokens.count(ai.text), estimated=True)
         return ai
 
     def _chunks(self, model: Any, messages: list[BaseMessage]) -> Iterator[AIMessageChunk]:
@@ -268,6 +270,13 @@ class AgentEngine:
             yield from model.stream(messages)
 
     # helpers -------------------------------------------------------------------------------
+    def _schema_tokens(self, tools: list) -> int:
+        """Tokens of the tool schemas (counted once per tool set: they do not change)."""
+        key = tuple(id(t) for t in tools)
+        if self._schema_count is None or self._schema_count[0] != key:
+            self._schema_count = (key, tokens.count_messages([], tools) - 3)
+        return self._schema_count[1]
+
     def lean_tools(self, session: Session) -> LeanTools:
         """The session's model-facing tools (research tools only when the map has research)."""
         research = _has_research(session)
