@@ -109,6 +109,8 @@ class LeanTools:
         model, run = spec
         try:
             parsed = model.model_validate(args or {})
+        except RecursionError:
+            return _refused(name, "arguments nested too deeply.")
         except ValidationError as exc:
             detail = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
@@ -119,6 +121,8 @@ class LeanTools:
             result = run(parsed)
         except (ToolError, KeyError, ValueError) as exc:
             return _refused(name, _message(exc))
+        except Exception as exc:  # noqa: BLE001 - any failure is one sentence; the map is intact
+            return _refused(name, f"the tool failed ({type(exc).__name__}: {exc}).")
         result.tool = name
         return result
 
