@@ -26,13 +26,15 @@ def _map_id(settings: Settings, map_name: str | None) -> str | None:
     if not map_name:
         return None
     from assistant.store import MapNotFound, Store
+    from assistant.text_safety import printable
 
     try:
         return Store(settings.db_path).load(map_name).id
     except MapNotFound as exc:
         console.print(
-            f"[red]No map named '{escape(map_name)}' in this workspace.[/red] Create it first "
-            f"with `journey chat --map {escape(map_name)}`, then add its research."
+            f"[red]No map named '{escape(printable(map_name))}' in this workspace.[/red] "
+            "Create it first "
+            f"with `journey chat --map {escape(printable(map_name))}`, then add its research."
         )
         raise typer.Exit(1) from exc
 
@@ -53,6 +55,7 @@ def ingest_command(
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
     from assistant.ingest import ingest_paths
     from assistant.retrieval import KnowledgeBase
+    from assistant.text_safety import printable
 
     settings = get_settings(home=home)
     map_id = _map_id(settings, map_name)
@@ -61,14 +64,14 @@ def ingest_command(
         kb, paths, map_id=map_id, text_column=text_column, progress=console.is_terminal
     )
     for result in report.files:
-        name = escape(str(result.path))
+        name = escape(printable(str(result.path)))
         if result.status == "failed":
-            console.print(f"[red]✗[/red] {name}: {escape(result.reason)}")
+            console.print(f"[red]✗[/red] {name}: {escape(printable(result.reason))}")
         elif result.status == "unchanged":
             console.print(f"[dim]=[/dim] {name}: already ingested ({result.skipped} chunks)")
         else:
             console.print(f"[green]✓[/green] {name}: {result.added} chunks added")
-    scope = f" for map '{escape(map_name)}'" if map_name else ""
+    scope = f" for map '{escape(printable(map_name))}'" if map_name else ""
     console.print(f"{report.added} chunks added{scope}; {len(report.failed)} file(s) failed.")
     if not report.ok:
         raise typer.Exit(1)
@@ -98,6 +101,11 @@ def search_command(
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
+    except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+        from assistant.research_archive import index_failure
+
+        console.print(f"[red]Error:[/red] {escape(index_failure(exc))}")
+        raise typer.Exit(1) from exc
     if as_json:
         typer.echo(
             json.dumps(

@@ -99,6 +99,14 @@ class ResearchStore:
             self._lexical.clear()
         return len(ids)
 
+    def drop_collection(self) -> None:
+        """Delete the whole research collection (`journey research rebuild` stores it again);
+        the next use creates it empty."""
+        self.client.delete_collection(self.collection.name)
+        self.__dict__.pop("collection", None)  # the cached handle points at the dropped one
+        with self._lock:
+            self._lexical.clear()
+
     def _records(self, map_id: str | None) -> tuple[LexicalIndex, dict[str, Any]]:
         # BM25 lives in memory, rebuilt from Chroma when the collection's size has changed:
         # cheap next to embedding, and it keeps Chroma the one store of research text.
@@ -163,8 +171,11 @@ class ResearchStore:
 
 
 def delete_map_research(settings: Settings, map_id: str) -> int:
-    """Delete a deleted map's research; a no-op (no Chroma opened) when the workspace has no
-    research index at all. Returns how many chunks were deleted."""
+    """Delete a deleted map's research and its archived copies; no Chroma is opened when the
+    workspace has no research index at all. Returns how many chunks were deleted."""
+    from assistant.research_archive import forget_map
+
+    forget_map(settings.home, map_id)
     if settings.chroma_url is None and not settings.chroma_path.exists():
         return 0
     return ResearchStore(settings).delete_map(map_id)
