@@ -129,6 +129,9 @@ def test_tools_and_cli_say_one_sentence_on_a_damaged_index(
     fixed = runner.invoke(app, ["research", "rebuild", "--home", home])
     assert fixed.exit_code == 0, fixed.output
     assert "Rebuilt the research index: 0 chunks from 0 file(s)" in fixed.output
+    from assistant.store import Store
+
+    Store(kb.settings.db_path).create("acme")  # research is filed under an existing map
     added = runner.invoke(app, ["ingest", str(GOOD), "--map", "acme", "--home", home])
     assert added.exit_code == 0, added.output
     again = runner.invoke(app, ["search", "--research", QUERY, "--home", home, "--json"])
