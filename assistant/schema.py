@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from assistant.language import Language
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 MapName = Annotated[
@@ -271,7 +273,7 @@ class JourneyMap(Model):
     """Stable id of the map."""
     name: MapName
     """Short unique name of the map in its workspace (e.g. 'acme')."""
-    language: Literal["en", "pl", "it"] = "en"
+    language: Language = "en"
     """Language of the interview and of the map's text."""
     created_at: datetime = Field(default_factory=now)
     """When the map was created (UTC)."""

@@ -32,6 +32,7 @@ RESUME = """
 import json, sys
 from assistant.session import open_session
 session = open_session(map="acme", home=sys.argv[1], model="guided")
+session.start()  # as `journey chat --map acme` does
 reply = session.send(sys.argv[2])
 print(json.dumps({"text": reply.text, "gap": reply.gap, "offer": bool(reply.offer)}))
 """

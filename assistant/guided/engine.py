@@ -49,7 +49,11 @@ class GuidedEngine:
             if started
             else t["messages"]["greeting"]
         )
-        return self._finish(session, [intro], [], [])
+        # A resumed conversation asks again what it asked last, while that is still open.
+        asked = session.state.asked
+        open_gaps = {g for g, _ in completeness.gap_order(journey)}
+        again = asked in open_gaps and not completeness.filled(journey, asked or "")
+        return self._finish(session, [intro], [], [], ask_again=again)
 
     def respond(self, session: Session, text: str) -> Reply:
         return self._respond(session, text)
