@@ -134,8 +134,9 @@ ContentFormat = Literal[
 ]
 
 
-class ContentIdea(Item):
-    """A piece of content that answers a pain point. `text` is the working title."""
+class IdeaFields(Model):
+    """What a content idea says besides its title: the one declaration of these fields, shared
+    by `ContentIdea` and the `add_content_idea` tool's arguments."""
 
     format: ContentFormat
     """The content format."""
@@ -151,6 +152,11 @@ class ContentIdea(Item):
     """Where it is published or sent."""
     card_id: str | None = None
     """Knowledge card that justifies the format for this stage."""
+
+
+class ContentIdea(IdeaFields, Item):
+    """A piece of content that answers a pain point. `text` is the working title."""
+
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
 

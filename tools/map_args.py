@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from assistant.schema import ContentFormat, PersonaListField
+from assistant.schema import Context, IdeaFields, PersonaListField
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 SourceName = Literal["user", "assistant", "document", "knowledge"]
@@ -28,24 +28,17 @@ class Args(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
 
-class SetContext(Args):
-    """Set what the map is about. Give only the fields you know; others stay as they are."""
+class SetContext(Context):
+    """Set what the map is about. Give only the fields you know; others stay as they are.
+    (The fields are the schema's `Context`: declared once, there.)"""
 
-    company: str | None = None
-    """The company making the map."""
-    product: str | None = None
-    """The product or service the journey leads to."""
-    market: Literal["b2b", "b2c"] | None = None
-    """b2b if the customer is a business, b2c for consumers."""
-    purpose: str | None = None
-    """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
-    destination: str | None = None
-    """The 'X': what the customer should end up doing."""
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     @model_validator(mode="after")
     def _some(self) -> SetContext:
         if not any(v for v in self.model_dump().values()):
-            raise ValueError("give at least one of company, product, market, purpose, destination")
+            fields = ", ".join(Context.model_fields)
+            raise ValueError(f"give at least one of {fields}")
         return self
 
 
@@ -198,27 +191,16 @@ class AddDecisionPoint(Provenanced):
     """How likely the fork sends the customer to a competitor."""
 
 
-class AddContentIdea(Provenanced):
-    """Add a content idea answering a pain point of a stage."""
+class AddContentIdea(IdeaFields, Provenanced):
+    """Add a content idea answering a pain point of a stage. (Its format, angle, pain point,
+    question, call to action, channel and card are the schema's `IdeaFields`.)"""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     stage: str
     """The stage: number, id or name."""
-    format: ContentFormat
-    """The content format."""
     title: Text
     """Working title."""
-    angle: str = ""
-    """Angle or hook."""
-    pain_point_id: str | None = None
-    """Id of the pain point (on this stage) the idea answers."""
-    question: str = ""
-    """The customer question it answers."""
-    cta: str = ""
-    """Call to action: the milestone it moves the customer to."""
-    channel: str = ""
-    """Where it is published or sent."""
-    card_id: str | None = None
-    """Knowledge card id that justifies the format for this stage."""
 
 
 class AddContentIdeas(Args):
