@@ -79,12 +79,21 @@ class Item(Model):
     provenance: Provenance = Field(default_factory=Provenance)
     """Who added it, when, and whether it was accepted."""
 
+    def details(self) -> dict[str, str]:
+        """The item type's own details, shown next to its text (field -> value, in order).
+        The one place that knows which details each type has: renderers (Markdown, the agent's
+        map state, the HTML view) read them and only choose how to show them."""
+        return {}
+
 
 class Touchpoint(Item):
     """A way the customer meets the company in this stage."""
 
     department: str | None = None
     """The department that owns this touchpoint (e.g. Marketing, Sales, Support)."""
+
+    def details(self) -> dict[str, str]:
+        return {"department": self.department} if self.department else {}
 
 
 class Emotion(Item):
@@ -93,6 +102,9 @@ class Emotion(Item):
     score: int = Field(ge=-2, le=2)
     """-2 (very negative) .. +2 (very positive)."""
 
+    def details(self) -> dict[str, str]:
+        return {"score": f"{self.score:+d}"}
+
 
 class PainPoint(Item):
     """A frustration, worry or obstacle the customer meets."""
@@ -100,12 +112,18 @@ class PainPoint(Item):
     severity: int = Field(default=2, ge=1, le=3)
     """1 low, 2 medium, 3 high."""
 
+    def details(self) -> dict[str, str]:
+        return {"severity": str(self.severity)}
+
 
 class Milestone(Item):
     """A checkpoint that keeps the customer on the route (a small win before the destination)."""
 
     trigger: str | None = None
     """What the company does to move the customer on (e.g. book a demo call, send an email series)."""
+
+    def details(self) -> dict[str, str]:
+        return {"trigger": self.trigger} if self.trigger else {}
 
 
 class DecisionPoint(Item):
@@ -117,6 +135,9 @@ class DecisionPoint(Item):
     """The 'then': what the customer will most likely do."""
     competitor_risk: Literal["low", "medium", "high"] = "medium"
     """How likely this fork sends the customer to a competitor."""
+
+    def details(self) -> dict[str, str]:
+        return {"competitor_risk": self.competitor_risk}
 
 
 ContentFormat = Literal[
@@ -159,6 +180,9 @@ class ContentIdea(IdeaFields, Item):
 
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
+
+    def details(self) -> dict[str, str]:
+        return {"format": self.format, "status": self.status}
 
 
 class Stage(Model):

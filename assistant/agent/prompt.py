@@ -141,11 +141,7 @@ def _cut(text: object, limit: int = ITEM_CHARS) -> str:
 
 
 def _line(item: Item) -> str:
-    extra = ""
-    for key in ("score", "severity", "department", "trigger", "competitor_risk", "status"):
-        value = getattr(item, key, None)
-        if value not in (None, ""):
-            extra += f" {key}={value}"
+    extra = "".join(f" {key}={_cut(value, 200)}" for key, value in item.details().items())
     mark = " (suggestion)" if item.provenance.is_suggestion else ""
     return f"{item.id}: {_cut(item.text)}{extra}{mark}"
 
