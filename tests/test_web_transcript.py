@@ -138,3 +138,19 @@ def test_in_a_browser_first_message_and_reload(server: tuple[str, Path]) -> None
         expect(users).to_have_count(3)
         assert bots.count() >= 4  # openings and the three replies, each its own bubble
         browser.close()
+
+
+def test_the_page_carries_an_open_offer_as_data(tmp_path: Path) -> None:
+    from tests.ideas_fixtures import stored_session
+
+    home = tmp_path / "home"
+    session = stored_session(home)
+    for gap in ("stage:3:goals", "stage:3:touchpoints", "stage:3:questions", "stage:3:emotions"):
+        session.tools.call("skip_gap", {"gap": gap})
+    handlers = Handlers(_settings(home))
+    assert 'data-offer="' not in handlers.panels(session)[2]
+    session.send("stage 3 pains: hidden fees in the quote")
+    purpose = handlers.panels(session)[2]
+    assert 'data-offer="ideas"' in purpose and 'data-offer-items="3"' in purpose
+    session.send("accept 1")
+    assert 'data-offer="' not in handlers.panels(session)[2]

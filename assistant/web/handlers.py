@@ -114,15 +114,22 @@ class Handlers:
         return session
 
     def panels(self, session: Session) -> tuple[str, str, str]:
-        """The live map, the progress meter and the next question's purpose."""
+        """The live map, the progress meter and the next question's purpose (which carries an
+        open offer as data: `data-offer="ideas"`, `data-offer-items="6"`)."""
         journey = session.map
         from assistant.completeness import status
 
         st = status(journey)
+        offer = session.open_offer()
+        marker = (
+            f'<span hidden data-offer="{offer.kind}" data-offer-items="{len(offer.items)}"></span>'
+            if offer
+            else ""
+        )
         return (
             views.map_panel(journey),
             views.progress_html(st),
-            views.purpose_html(journey, st.next_gap, session.language),
+            views.purpose_html(journey, st.next_gap, session.language) + marker,
         )
 
     # chat ------------------------------------------------------------------------------------
