@@ -362,14 +362,25 @@ def _cta(stage: Stage) -> str | None:
     return facts[0].text if facts else None
 
 
+def _stems(text: str) -> set[str]:
+    """Key words cut to five letters, so inflected forms meet ("cenniki"/"cenników")."""
+    return {w[:5] if len(w) > 6 else w for w in key_words(text)}
+
+
 def _question(stage: Stage, pain: PainPoint) -> str | None:
-    """The stage question sharing most words with the pain point, if any shares one."""
-    pain_words = key_words(pain.text)
+    """The customer question this pain point answers: among the stage's questions that share
+    a key word with it, the one sharing most, provided no other pain point of the stage shares
+    more with that question (a question belongs to the pain point it is about)."""
+    pains = [p for p in stage.pain_points if not p.provenance.is_suggestion] or [pain]
+    mine = _stems(pain.text)
     best, best_overlap = None, 0
     for question in stage.questions:
         if question.provenance.is_suggestion:
             continue
-        overlap = len(pain_words & key_words(question.text))
+        asked = _stems(question.text)
+        overlap = len(mine & asked)
+        if overlap == 0 or any(len(_stems(p.text) & asked) > overlap for p in pains):
+            continue
         if overlap > best_overlap:
             best, best_overlap = question.text, overlap
     return best
