@@ -132,6 +132,15 @@ ContentFormat = Literal[
 ]
 
 
+class PainChange(Model):
+    """What happened to the pain point an accepted idea answers, after it was accepted."""
+
+    kind: Literal["edited", "removed"]
+    """`edited`: the pain point's wording changed; `removed`: it left the map."""
+    was: str
+    """The pain point's wording when the idea was written for it."""
+
+
 class ContentIdea(Item):
     """A piece of content that answers a pain point. `text` is the working title."""
 
@@ -151,6 +160,8 @@ class ContentIdea(Item):
     """Knowledge card that justifies the format for this stage."""
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
+    pain_change: PainChange | None = None
+    """Set on an accepted idea whose pain point was edited or removed since: review it."""
 
 
 class Stage(Model):
