@@ -142,10 +142,22 @@ def eval_command(
     scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
     json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+    ideas: bool = typer.Option(
+        False, "--ideas", help="Check content-idea quality on evals/ideas (or --scenarios DIR)."
+    ),
 ) -> None:
     """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
+
+    if ideas:
+        from assistant.evals.idea_quality import run_command
+
+        try:
+            run_command(scenarios, json_out, console())
+        except ValueError as exc:
+            fail(str(exc))
+        return
 
     if lang and any(code not in ("en", "pl", "it") for code in lang):
         fail("--lang must be en, pl or it.")

@@ -44,31 +44,155 @@ LONG_TITLE = 110
 
 OPENERS = {
     "en": [
-        "and", "but", "or", "also", "plus", "like", "so", "because", "honestly", "i think",
-        "i guess", "maybe", "probably", "well", "yeah", "ok", "okay", "as i said", "like i said",
-        "tbh", "um", "oh", "then",
+        "and",
+        "but",
+        "or",
+        "also",
+        "plus",
+        "like",
+        "so",
+        "because",
+        "honestly",
+        "i think",
+        "i guess",
+        "maybe",
+        "probably",
+        "well",
+        "yeah",
+        "ok",
+        "okay",
+        "as i said",
+        "like i said",
+        "tbh",
+        "um",
+        "oh",
+        "then",
     ],
     "pl": [
-        "i", "a", "ale", "że", "bo", "no", "chyba", "też", "jak mówiłem", "jak mówiłam",
-        "szczerze", "więc", "oraz", "może", "myślę", "raczej", "to, że", "jeszcze",
+        "i",
+        "a",
+        "ale",
+        "że",
+        "bo",
+        "no",
+        "chyba",
+        "też",
+        "jak mówiłem",
+        "jak mówiłam",
+        "szczerze",
+        "więc",
+        "oraz",
+        "może",
+        "myślę",
+        "raczej",
+        "to, że",
+        "jeszcze",
     ],
     "it": [
-        "e", "ma", "che", "perché", "credo", "penso", "tipo", "come dicevo", "anche", "poi",
-        "allora", "boh", "forse", "cioè", "beh", "insomma", "secondo me",
+        "e",
+        "ma",
+        "che",
+        "perché",
+        "credo",
+        "penso",
+        "tipo",
+        "come dicevo",
+        "anche",
+        "poi",
+        "allora",
+        "boh",
+        "forse",
+        "cioè",
+        "beh",
+        "insomma",
+        "secondo me",
     ],
 }
 """Words a headline must not open with (nor a segment after a label such as "Poll:")."""
 
 STOP = {
-    "en": {"that", "this", "with", "from", "when", "what", "they", "their", "there", "have",
-           "about", "which", "would", "really", "honestly", "think", "said", "like", "also",
-           "just", "thing", "because", "being", "into", "than", "them", "then", "were", "she's",
-           "he's", "it's", "that's", "i'd", "minor", "critical", "dumb", "annoying", "some",
-           "every", "somewhere", "actually", "huge", "thinks", "keeps"},
-    "pl": {"jest", "się", "przy", "żeby", "chyba", "szczerze", "mówiąc", "duży", "problem",
-           "bardzo", "tylko", "jeszcze", "który", "która", "które", "ciągle"},
-    "it": {"credo", "tipo", "della", "delle", "degli", "sono", "come", "dicevo", "problema",
-           "principale", "grosso", "anche", "sempre", "quando", "questo", "questa"},
+    "en": {
+        "that",
+        "this",
+        "with",
+        "from",
+        "when",
+        "what",
+        "they",
+        "their",
+        "there",
+        "have",
+        "about",
+        "which",
+        "would",
+        "really",
+        "honestly",
+        "think",
+        "said",
+        "like",
+        "also",
+        "just",
+        "thing",
+        "because",
+        "being",
+        "into",
+        "than",
+        "them",
+        "then",
+        "were",
+        "she's",
+        "he's",
+        "it's",
+        "that's",
+        "i'd",
+        "minor",
+        "critical",
+        "dumb",
+        "annoying",
+        "some",
+        "every",
+        "somewhere",
+        "actually",
+        "huge",
+        "thinks",
+        "keeps",
+    },
+    "pl": {
+        "jest",
+        "się",
+        "przy",
+        "żeby",
+        "chyba",
+        "szczerze",
+        "mówiąc",
+        "duży",
+        "problem",
+        "bardzo",
+        "tylko",
+        "jeszcze",
+        "który",
+        "która",
+        "które",
+        "ciągle",
+    },
+    "it": {
+        "credo",
+        "tipo",
+        "della",
+        "delle",
+        "degli",
+        "sono",
+        "come",
+        "dicevo",
+        "problema",
+        "principale",
+        "grosso",
+        "anche",
+        "sempre",
+        "quando",
+        "questo",
+        "questa",
+    },
 }
 
 
@@ -292,3 +416,83 @@ def summary(results: list[CaseResult]) -> dict[str, float]:
 
 def as_dict(results: list[CaseResult]) -> dict[str, Any]:
     return {"summary": summary(results), "cases": [asdict(r) for r in results]}
+
+
+def check(results: list[CaseResult], thresholds: dict[str, float]) -> list[str]:
+    """Failures against `ideas:` in evals/thresholds.yaml (`min_<figure>` / `max_<figure>` on
+    the summary); every case must also reach its own `min_share` of expected formats."""
+    figures = summary(results)
+    failures = []
+    for key, limit in thresholds.items():
+        kind, _, name = key.partition("_")
+        value = figures.get(name)
+        if value is None:
+            failures.append(f"{key}: no figure named '{name}'")
+        elif (kind == "min" and value < limit) or (kind == "max" and value > limit):
+            failures.append(f"{name} = {value} ({kind} {limit})")
+    for r in results:
+        if r.purpose_share < r.min_share:
+            failures.append(f"{r.id}: {r.purpose_share:.2f} of ideas in the expected formats")
+    return failures
+
+
+def run_command(folder: Path | None, json_path: Path | None, console: Any) -> list[CaseResult]:
+    """What `journey eval --ideas` prints: a table per case, the overall line, every title."""
+    from rich.table import Table
+
+    results = run(folder)
+    table = Table(
+        "case", "ideas", "key words", "fragment", "doubled", "cut", "long", "dupes", "mix (min)"
+    )
+    for r in results:
+        table.add_row(
+            r.id,
+            str(r.ideas),
+            f"{r.keyword_share:.0%}",
+            f"{r.fragment_share:.0%}",
+            f"{r.doubled_share:.0%}",
+            f"{r.cut_share:.0%}",
+            f"{r.long_share:.0%}",
+            str(r.duplicates),
+            f"{r.purpose_share:.0%} ({r.min_share:.0%})",
+        )
+    console.print(table)
+    s = summary(results)
+    console.print(
+        f"Overall: {int(s['ideas'])} ideas, key words {s['keyword_share']:.1%}, fragment or "
+        f"hedge openings {s['fragment_share']:.1%}, doubled words {s['doubled_share']:.1%}, "
+        f"cut {s['cut_share']:.1%}, long {s['long_share']:.1%}, {int(s['duplicates'])} "
+        f"duplicates, lowest margin over the expected format share {s['min_purpose_margin']:+.2f}."
+    )
+    if json_path is not None:
+        import json
+
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(as_dict(results), indent=2, default=str), encoding="utf-8")
+        console.print(f"Wrote {json_path}")
+    return results
+
+
+def answer_cases(paths: list[Path]) -> list[IdeaCase]:
+    """Idea cases from a natural-answer corpus (`../shared/answers/*.yaml`, FORMAT.md there):
+    every message typed in answer to a pain-point question becomes a pain point as it was
+    typed, on a stage of that name, one map per file. Text this check was not written for."""
+    cases = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        stages: dict[str, list[str]] = {}
+        language = "en"
+        for case in data:
+            if case.get("asked") != "stage.pain_points" or case.get("intent") != "answer":
+                continue
+            language = case.get("lang", language)
+            stages.setdefault(case.get("stage") or "Stage", []).append(str(case["say"]))
+        if not stages:
+            continue
+        block = {
+            "name": path.stem,
+            "language": language,
+            "stages": [{"name": n, "pain_points": p} for n, p in stages.items()],
+        }
+        cases.append(IdeaCase(f"answers:{path.stem}", build_map(block), [], 0.0))
+    return cases

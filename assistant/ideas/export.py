@@ -145,7 +145,7 @@ def to_calendar_markdown(
         if not rows:
             lines += [f"_{ex['no_ideas']}_", ""]
             continue
-        rows.sort(key=lambda r: (dates.get(r[1].id) or date.max))
+        rows.sort(key=lambda r: dates.get(r[1].id) or date.max)
         lines += ["| " + " | ".join(ex["table_header"]) + " |"]
         lines += ["|" + "---|" * len(ex["table_header"])]
         for group, idea in rows:

@@ -34,7 +34,6 @@ from assistant.ideas.patterns import Pattern, PatternSet, load, render
 from assistant.schema import JourneyMap, PainPoint, Stage
 
 
-
 @dataclass
 class IdeaDraft:
     """A generated idea, not yet on the map."""
