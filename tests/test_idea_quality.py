@@ -11,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.evals import idea_cases as cases_mod
 from assistant.evals import idea_quality as q
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def results() -> list[q.CaseResult]:
 
 
 def test_shipped_cases_cover_b2b_b2c_and_two_other_languages(results: list[q.CaseResult]) -> None:
-    cases = {c.id: c for c in q.load_cases()}
+    cases = {c.id: c for c in cases_mod.load_cases()}
     markets = {c.journey.context.market for c in cases.values()}
     assert markets == {"b2b", "b2c"}
     assert {r.language for r in results} >= {"en", "pl", "it"}
@@ -52,7 +53,7 @@ def test_the_check_catches_what_it_measures() -> None:
 
 @pytest.mark.skipif(not ANSWERS.is_dir(), reason="../shared/answers is not here")
 def test_on_the_natural_answer_corpus_titles_open_cleanly() -> None:
-    cases = q.answer_cases(sorted(ANSWERS.glob("*-dev.yaml")))
+    cases = cases_mod.answer_cases(sorted(ANSWERS.glob("*-dev.yaml")))
     assert cases
     results = [q.check_case(c) for c in cases]
     s = q.summary(results)

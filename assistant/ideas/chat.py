@@ -79,7 +79,9 @@ def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn
     for n, draft in enumerate(saved.drafts, 1):
         if draft.pain_point_id != current:
             current = draft.pain_point_id
-            lines.append(prompts.fill(t["pain"], pain=pain_phrase(pains.get(current, ""))))
+            lines.append(
+                prompts.fill(t["pain"], pain=pain_phrase(pains.get(current, ""), session.language))
+            )
         fmt = names.get(draft.format, draft.format)
         lines.append(prompts.fill(t["item"], n=n, format=fmt, title=draft.title))
     lines.append(t["ask"])

@@ -98,7 +98,7 @@ def generate_with_llm(
             if problem and problem.startswith(FAILED):
                 failed = True
                 problems.append(
-                    f"Pain point '{pain_phrase(group.pain.text)}': {problem}; the ideas for this "
+                    f"Pain point '{pain_phrase(group.pain.text, lang)}': {problem}; the ideas for this "
                     "and the remaining pain points come from the idea patterns."
                 )
                 continue
@@ -106,7 +106,7 @@ def generate_with_llm(
             kept = _purpose_mix(kept, group.drafts, purpose, want)
             if problem or len(kept) < want:
                 problems.append(
-                    f"Pain point '{pain_phrase(group.pain.text)}': "
+                    f"Pain point '{pain_phrase(group.pain.text, lang)}': "
                     + (problem or f"the model gave {len(kept)} usable idea(s) of {want}")
                     + "; the rest come from the idea patterns."
                 )
