@@ -14,8 +14,9 @@ the purpose names the format (+3); the market and the persona's role (`mix.py`, 
 phase's preferred formats (+0..1); the format reaches the persona through one of its own
 channels (+1); a pattern's strength (first pattern of a format best, -0.4 per step, +0.5 for a
 pattern written for the stage's primary phase, e.g. a welcome series in onboarding, +0.6 for
-one built on the customer's own question); and variety across a stage (-0.35 for each earlier
-pain point that already got that format). When the purpose names formats, two thirds of each
+one built on the customer's own question); variety across a stage (-0.35 for each earlier
+pain point that already got that format) and across the map (-0.8 for each earlier use of the
+same title pattern); and length (-0.05 per character past 90). When the purpose names formats, two thirds of each
 pain point's ideas (rounded up) are in those formats.
 """
 
@@ -230,7 +231,7 @@ def _candidates(
             shape = f"{fmt}:{pattern.rank}"
             # Rotate a format's title patterns over the map, and prefer shorter headlines
             # when the pain point is long (past 90 characters a headline stops scanning).
-            score -= 0.5 * shapes[shape] + 0.02 * max(0, len(title) - 90)
+            score -= 0.8 * shapes[shape] + 0.05 * max(0, len(title) - 90)
             card = cards.get(fmt)
             angle = render(pattern.angle, values)
             drafts.append(
