@@ -16,8 +16,8 @@ channels (+1); a pattern's strength (first pattern of a format best, -0.4 per st
 pattern written for the stage's primary phase, e.g. a welcome series in onboarding, +0.6 for
 one built on the customer's own question); variety across a stage (-0.35 for each earlier
 pain point that already got that format) and across the map (-0.8 for each earlier use of the
-same title pattern); and length (-0.05 per character past 90). When the purpose names formats, two thirds of each
-pain point's ideas (rounded up) are in those formats.
+same title pattern); and length (-0.05 per character past 90). When the purpose names
+formats, two thirds of each pain point's ideas (rounded up) are in those formats.
 """
 
 from __future__ import annotations
