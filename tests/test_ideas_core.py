@@ -157,6 +157,8 @@ def test_editing_a_pain_point_regenerates_proposals_and_flags_accepted(home: Pat
     assert accepted[0].pain_change.kind == "edited"
     assert accepted[0].pain_change.was == "Pricing is unclear"
     assert len(proposed) == 2 and not {i.id for i in proposed} & old_proposed
+    # the change's typed result reports the withdrawn and the new ideas as data
+    assert set(result.removed) >= old_proposed and set(result.added) >= {i.id for i in proposed}
     assert all("setup fees are hidden" in i.text.casefold() for i in proposed)
     # a severity change leaves the ideas alone
     session.tools.call("update_item", {"item_id": "pain-21", "severity": 1})
