@@ -207,7 +207,7 @@ def _candidates(
     values = _values(journey, result.stage, pain, patterns)
     primary = result.phases.primary
     cta = _cta(result.stage) or patterns.cta.get(primary, "")
-    question = (_question(result.stage, pain) or "").strip()
+    question = (_question(result.stage, pain, _domain(journey)) or "").strip()
     goal = render(patterns.fallback.get("angle_goal", ""), values) if values["goal"] else ""
     cards = phases.format_cards()
     drafts = []
@@ -334,7 +334,7 @@ def _values(
 ) -> dict[str, str]:
     core = pain_core(pain.text, journey.language)
     role = journey.persona.role or ""
-    question = _question(stage, pain)
+    question = _question(stage, pain, _domain(journey))
     goal = next((g.text for g in stage.goals if not g.provenance.is_suggestion), "")
     goal_core = pain_core(goal, journey.language) if goal else None
     asked = _clean_question(question, journey.language) if question else ""
@@ -367,17 +367,24 @@ def _stems(text: str) -> set[str]:
     return {w[:5] if len(w) > 6 else w for w in key_words(text)}
 
 
-def _question(stage: Stage, pain: PainPoint) -> str | None:
+def _domain(journey: JourneyMap) -> set[str]:
+    """Words of the company and product: on a patching tool's map "patch" is in everything."""
+    return _stems(f"{journey.context.company or ''} {journey.context.product or ''}")
+
+
+def _question(stage: Stage, pain: PainPoint, domain: set[str] | None = None) -> str | None:
     """The customer question this pain point answers: among the stage's questions that share
-    a key word with it, the one sharing most, provided no other pain point of the stage shares
-    more with that question (a question belongs to the pain point it is about)."""
+    a key word with it (the company's and product's own words do not count), the one sharing
+    most, provided no other pain point of the stage shares more with that question (a question
+    belongs to the pain point it is about)."""
     pains = [p for p in stage.pain_points if not p.provenance.is_suggestion] or [pain]
-    mine = _stems(pain.text)
+    domain = domain or set()
+    mine = _stems(pain.text) - domain
     best, best_overlap = None, 0
     for question in stage.questions:
         if question.provenance.is_suggestion:
             continue
-        asked = _stems(question.text)
+        asked = _stems(question.text) - domain
         overlap = len(mine & asked)
         if overlap == 0 or any(len(_stems(p.text) & asked) > overlap for p in pains):
             continue
