@@ -374,22 +374,28 @@ def _domain(journey: JourneyMap) -> set[str]:
 
 def _question(stage: Stage, pain: PainPoint, domain: set[str] | None = None) -> str | None:
     """The customer question this pain point answers: among the stage's questions that share
-    a key word with it (the company's and product's own words do not count), the one sharing
-    most, provided no other pain point of the stage shares more with that question (a question
-    belongs to the pain point it is about)."""
+    key words with it, the one sharing most, provided no other pain point of the stage shares
+    more with that question (a question belongs to the pain point it is about). The company's
+    and product's own words count only when two or more words are shared (on a patching tool's
+    map one shared "patch" says nothing; "fresh food" in a fresh-food question does)."""
     pains = [p for p in stage.pain_points if not p.provenance.is_suggestion] or [pain]
     domain = domain or set()
-    mine = _stems(pain.text) - domain
+
+    def overlap(a: set[str], b: set[str]) -> int:
+        shared = a & b
+        return len(shared) if len(shared) >= 2 else len(shared - domain)
+
+    mine = _stems(pain.text)
     best, best_overlap = None, 0
     for question in stage.questions:
         if question.provenance.is_suggestion:
             continue
-        asked = _stems(question.text) - domain
-        overlap = len(mine & asked)
-        if overlap == 0 or any(len(_stems(p.text) & asked) > overlap for p in pains):
+        asked = _stems(question.text)
+        score = overlap(mine, asked)
+        if score == 0 or any(overlap(_stems(p.text), asked) > score for p in pains):
             continue
-        if overlap > best_overlap:
-            best, best_overlap = question.text, overlap
+        if score > best_overlap:
+            best, best_overlap = question.text, score
     return best
 
 
