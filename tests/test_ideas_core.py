@@ -283,3 +283,17 @@ def test_no_accepted_idea_means_an_empty_calendar_and_a_note(home: Path, tmp_pat
     assert result.exit_code == 0 and "no idea is accepted yet" in result.output
     missing = CliRunner().invoke(app, ["ideas", "acme", "-o", str(out), "--home", str(home)])
     assert missing.exit_code == 1 and "--calendar Q1-2027" in missing.output
+
+
+def test_the_chat_offer_asks_to_rephrase_a_pain_point_with_no_core(home: Path) -> None:
+    from assistant.ideas.chat import make_offer
+
+    session = stored_session(home)
+    session.tools.call(
+        "add_stage_items", {"stage": "2", "field": "pain_points", "items": ["Like I said"]}
+    )
+    turn = make_offer(session, 2)
+    assert turn is not None and turn.offer is not None and len(turn.offer.ids) == 6
+    assert "“Like I said” does not say a problem yet" in turn.lines[0]
+    unclear = next(p for p in session.map.stages[1].pain_points if p.text == "Like I said")
+    assert not [i for i in session.map.stages[1].content_ideas if i.pain_point_id == unclear.id]
