@@ -5,53 +5,67 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
 from assistant.cli_common import HomeOpt, console, fail
+from assistant.language import HELP as LANGUAGE_HELP
 from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
 from assistant.settings import get_settings
 
-app = typer.Typer(
+
+class _Cli(typer.Typer):
+    """The `journey` entry point: a known failure (file system, database, markup) is one
+    `Error:` sentence and exit code 1, never a traceback (see `cli_errors`)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from assistant.cli_errors import describe
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            sentence = describe(exc)
+            if sentence is None:
+                raise
+            try:
+                fail(sentence)
+            except typer.Exit as done:  # outside click's own handling: exit here
+                raise SystemExit(done.exit_code) from None
+
+
+app = _Cli(
     help="journey-assistant: build a customer journey map, one question at a time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 
 
-def _env_name(loc: tuple) -> str:
-    name = ".".join(map(str, loc))
-    return name if name.isupper() else f"JOURNEY_{name.upper()}"
-
-
 @app.callback()
 def _check_settings() -> None:
     """Read the settings once up front, so a bad variable is one sentence, not a traceback."""
-    from pydantic import ValidationError
+    from assistant.settings import SettingsError
 
     try:
         get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
-        fail(f"invalid setting ({problems}). See .env.example.")
+    except SettingsError as exc:
+        fail(f"invalid setting ({'; '.join(exc.problems)}). See .env.example.")
 
 
 @app.command()
 def chat(
     map: str | None = typer.Option(None, "--map", "-m", help="Map name (created if new)."),
     new: bool = typer.Option(False, "--new", help="Start a new map (refuse an existing name)."),
-    lang: str | None = typer.Option(None, "--lang", help="Interview language: en, pl or it."),
+    lang: str | None = typer.Option(None, "--lang", help=f"Interview language: {LANGUAGE_HELP}."),
     model: str | None = typer.Option(None, "--model", help="guided or provider:model."),
     home: Path | None = HomeOpt,
 ) -> None:
     """Interview in the terminal. Piped stdin answers one line per question."""
-    if lang is not None and lang not in ("en", "pl", "it"):
-        fail("--lang must be en, pl or it.")
     try:
         session = open_session(map=map, home=home, new=new, lang=lang, model=model)
-    except (ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError) as exc:  # SettingsError (a bad --lang) is a ValueError
         fail(str(exc))
         raise
     tty = sys.stdin.isatty()
@@ -143,10 +157,11 @@ def schema() -> None:
 def _mount_commands() -> None:
     """Commands that live in their own modules: maps and export, the feature wrappers
     (serve, ideas, usage, eval), and ingest/search/evidence beside the retrieval code."""
-    from assistant import cli_features, cli_maps
+    from assistant import cli_features, cli_maps, cli_research
     from assistant.retrieval.cli_commands import app as retrieval_app
 
     app.add_typer(cli_maps.maps_app, name="maps")
+    app.add_typer(cli_research.research_app, name="research")
     app.command()(cli_maps.export)
     app.command()(cli_features.serve)
     app.command()(cli_features.ideas)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli_common import HomeOpt, console, fail, load_map
+from assistant.language import HELP as LANGUAGE_HELP
 from assistant.session import open_session
 from assistant.settings import get_settings
 
@@ -22,14 +23,16 @@ def serve(
 ) -> None:
     """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
     from assistant.web import serve as run_server
-    from assistant.web.serve import parse_auth
+    from assistant.web.serve import check_database, parse_auth
 
     try:
         parse_auth(auth)
     except ValueError as exc:
         fail(str(exc))
+    settings = get_settings(home=home)
+    check_database(settings)  # a damaged database is one sentence now, not errors per click
     try:
-        run_server(get_settings(home=home), host=host, port=port, auth=auth)
+        run_server(settings, host=host, port=port, auth=auth)
     except OSError as exc:
         fail(f"Could not start the server: {exc}")
     except KeyboardInterrupt:
@@ -80,7 +83,9 @@ def ideas(
         err.print(problem, markup=False)
     if result.added:
         by = "" if result.model == "guided" else f" with {result.model}"
-        err.print(f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).")
+        err.print(
+            f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).", markup=False
+        )
     if output is None:
         sys.stdout.write(result.text)
         return
@@ -90,7 +95,7 @@ def ideas(
     else:
         output.write_text(result.text, encoding="utf-8")
     dated = f" ({result.scheduled} accepted idea(s) dated)" if calendar else ""
-    console().print(f"Wrote {output}{dated}")
+    console().print(f"Wrote {output}{dated}", markup=False)
 
 
 def usage(name: str, home: Path | None = HomeOpt) -> None:
@@ -102,7 +107,9 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
     turns, total, cost = log.turns(m.id), log.totals(m.id), log.total_cost(m.id)
     log.close()
     if not turns:
-        console().print(f"No model usage recorded for '{name}' (the guided mode uses no model).")
+        console().print(
+            f"No model usage recorded for '{name}' (the guided mode uses no model).", markup=False
+        )
         return
     table = Table("turn", "when", "model", "calls", "prompt", "input", "output", "cost (USD)")
     for t in turns:
@@ -138,7 +145,9 @@ def eval_command(
     user_model: str | None = typer.Option(
         None, "--user-model", help="provider:model to play the user (default: scripted user)."
     ),
-    lang: list[str] | None = typer.Option(None, "--lang", help="Only scenarios in en, pl or it."),
+    lang: list[str] | None = typer.Option(
+        None, "--lang", help=f"Only scenarios in {LANGUAGE_HELP}."
+    ),
     scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
     json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
@@ -149,6 +158,7 @@ def eval_command(
     """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
+    from assistant.language import LANGUAGES
 
     if ideas:
         from assistant.evals.idea_quality import run_command
@@ -159,8 +169,8 @@ def eval_command(
             fail(str(exc))
         return
 
-    if lang and any(code not in ("en", "pl", "it") for code in lang):
-        fail("--lang must be en, pl or it.")
+    if lang and any(code not in LANGUAGES for code in lang):
+        fail(f"--lang must be one of: {', '.join(LANGUAGES)}.")
     try:
         run_eval(
             scenarios=scenarios,

@@ -13,8 +13,39 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from assistant.language import Language
+
+# Length limits. Every string and list on the map has one, so a pasted book or a runaway tool
+# call is refused with a clear message instead of growing the database (each change is stored
+# in the change log). The figures leave room for any real answer: a map item is a sentence or
+# a short paragraph, a name a few words. They are listed in the README ("Limits").
+TEXT_MAX = 2000
+"""Characters in an item, a decision's if/then, a purpose or destination."""
+NAME_MAX = 200
+"""Characters in a stage, persona, company or product name, a department, a channel."""
+LINE_MAX = 500
+"""Characters in a one-line detail: role, tone, trigger, angle, question, call to action."""
+ID_MAX = 100
+"""Characters in an id, a citation id or a gap key."""
+ITEMS_MAX = 200
+"""Items in one list of the map (one stage field, one persona list)."""
+STAGES_MAX = 30
+"""Stages on one map."""
+EVIDENCE_MAX = 20
+"""Citation ids on one item."""
+SKIPPED_MAX = 500
+"""Skipped gaps remembered on one map."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+ShortText = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+"""An optional short value (may be empty)."""
+LineText = Annotated[str, StringConstraints(max_length=LINE_MAX)]
+"""An optional one-line detail (may be empty)."""
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+"""An optional paragraph (may be empty)."""
+Ident = Annotated[str, StringConstraints(max_length=ID_MAX)]
+"""An id or citation id."""
 MapName = Annotated[
     str,
     StringConstraints(
@@ -58,7 +89,7 @@ class Provenance(Model):
     """When the item was added (UTC)."""
     accepted: bool | None = None
     """None for the user's own facts; False for a pending suggestion; True once the user accepted it."""
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[Ident] = Field(default_factory=list, max_length=EVIDENCE_MAX)
     """Citation ids of research snippets or knowledge cards that support the item."""
 
     @property
@@ -70,19 +101,28 @@ class Provenance(Model):
 class Item(Model):
     """One entry of a list on the map (a goal, a question, a thought...)."""
 
-    id: str = Field(default_factory=lambda: new_id("item"))
+    id: Ident = Field(default_factory=lambda: new_id("item"))
     """Stable id, used to update, remove or link the item."""
     text: Text
     """The item in the user's own wording."""
     provenance: Provenance = Field(default_factory=Provenance)
     """Who added it, when, and whether it was accepted."""
 
+    def details(self) -> dict[str, str]:
+        """The item type's own details, shown next to its text (field -> value, in order).
+        The one place that knows which details each type has: renderers (Markdown, the agent's
+        map state, the HTML view) read them and only choose how to show them."""
+        return {}
+
 
 class Touchpoint(Item):
     """A way the customer meets the company in this stage."""
 
-    department: str | None = None
+    department: ShortText | None = None
     """The department that owns this touchpoint (e.g. Marketing, Sales, Support)."""
+
+    def details(self) -> dict[str, str]:
+        return {"department": self.department} if self.department else {}
 
 
 class Emotion(Item):
@@ -91,6 +131,9 @@ class Emotion(Item):
     score: int = Field(ge=-2, le=2)
     """-2 (very negative) .. +2 (very positive)."""
 
+    def details(self) -> dict[str, str]:
+        return {"score": f"{self.score:+d}"}
+
 
 class PainPoint(Item):
     """A frustration, worry or obstacle the customer meets."""
@@ -98,12 +141,18 @@ class PainPoint(Item):
     severity: int = Field(default=2, ge=1, le=3)
     """1 low, 2 medium, 3 high."""
 
+    def details(self) -> dict[str, str]:
+        return {"severity": str(self.severity)}
+
 
 class Milestone(Item):
     """A checkpoint that keeps the customer on the route (a small win before the destination)."""
 
-    trigger: str | None = None
+    trigger: LineText | None = None
     """What the company does to move the customer on (e.g. book a demo call, send an email series)."""
+
+    def details(self) -> dict[str, str]:
+        return {"trigger": self.trigger} if self.trigger else {}
 
 
 class DecisionPoint(Item):
@@ -115,6 +164,9 @@ class DecisionPoint(Item):
     """The 'then': what the customer will most likely do."""
     competitor_risk: Literal["low", "medium", "high"] = "medium"
     """How likely this fork sends the customer to a competitor."""
+
+    def details(self) -> dict[str, str]:
+        return {"competitor_risk": self.competitor_risk}
 
 
 ContentFormat = Literal[
@@ -137,65 +189,74 @@ class PainChange(Model):
 
     kind: Literal["edited", "removed"]
     """`edited`: the pain point's wording changed; `removed`: it left the map."""
-    was: str
+    was: Text
     """The pain point's wording when the idea was written for it."""
 
 
-class ContentIdea(Item):
-    """A piece of content that answers a pain point. `text` is the working title."""
+class IdeaFields(Model):
+    """What a content idea says besides its title: the one declaration of these fields, shared
+    by `ContentIdea` and the `add_content_idea` tool's arguments."""
 
     format: ContentFormat
     """The content format."""
-    angle: str = ""
+    angle: LineText = ""
     """The angle or hook of the piece."""
-    pain_point_id: str | None = None
+    pain_point_id: Ident | None = None
     """Id of the pain point this idea answers (on the same stage)."""
-    question: str = ""
+    question: LineText = ""
     """The customer question it answers."""
-    cta: str = ""
+    cta: LineText = ""
     """The call to action: which milestone it moves the customer to."""
-    channel: str = ""
+    channel: ShortText = ""
     """Where it is published or sent."""
-    card_id: str | None = None
+    card_id: Ident | None = None
     """Knowledge card that justifies the format for this stage."""
+
+
+class ContentIdea(IdeaFields, Item):
+    """A piece of content that answers a pain point. `text` is the working title."""
+
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
     pain_change: PainChange | None = None
     """Set on an accepted idea whose pain point was edited or removed since: review it."""
 
+    def details(self) -> dict[str, str]:
+        return {"format": self.format, "status": self.status}
+
 
 class Stage(Model):
     """One stage of the journey, named from the customer's point of view."""
 
-    id: str = Field(default_factory=lambda: new_id("stage"))
+    id: Ident = Field(default_factory=lambda: new_id("stage"))
     """Stable id of the stage."""
     name: Name
     """Stage name from the customer's point of view (what they do, not what we do)."""
     provenance: Provenance = Field(default_factory=Provenance)
     """Who added the stage."""
-    goals: list[Item] = Field(default_factory=list)
+    goals: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the customer wants to achieve in this stage."""
-    actions: list[Item] = Field(default_factory=list)
+    actions: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the customer does."""
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Where the customer meets the company (channel + owning department)."""
-    questions: list[Item] = Field(default_factory=list)
+    questions: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Questions the customer has."""
-    thoughts: list[Item] = Field(default_factory=list)
+    thoughts: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What goes through the customer's head."""
-    emotions: list[Emotion] = Field(default_factory=list)
+    emotions: list[Emotion] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Feelings, each scored -2..+2 for the emotion curve."""
-    pain_points: list[PainPoint] = Field(default_factory=list)
+    pain_points: list[PainPoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Frustrations and obstacles, with severity."""
-    relief: list[Item] = Field(default_factory=list)
+    relief: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Moments of relief: when things go well."""
-    milestones: list[Milestone] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Checkpoints/triggers the company plans to move the customer on."""
-    decision_points: list[DecisionPoint] = Field(default_factory=list)
+    decision_points: list[DecisionPoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """If/then forks where the customer may leave for a competitor."""
-    opportunities: list[Item] = Field(default_factory=list)
+    opportunities: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Ideas to improve or create touchpoints, UX or services."""
-    content_ideas: list[ContentIdea] = Field(default_factory=list)
+    content_ideas: list[ContentIdea] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Content that answers this stage's pain points."""
 
     def emotion_score(self) -> float | None:
@@ -234,38 +295,38 @@ ITEM_TYPES: dict[str, type[Item]] = {
 class Context(Model):
     """What the map is about and why the team makes it."""
 
-    company: str | None = None
+    company: ShortText | None = None
     """The company making the map."""
-    product: str | None = None
+    product: ShortText | None = None
     """The product or service the journey leads to."""
     market: Literal["b2b", "b2c"] | None = None
     """Whether the customer is a business (b2b) or a consumer (b2c)."""
-    purpose: str | None = None
+    purpose: LongText | None = None
     """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
-    destination: str | None = None
+    destination: LongText | None = None
     """The 'X' on the map: what the customer should end up doing."""
 
 
 class Persona(Model):
     """Exactly one customer type per map."""
 
-    name: str | None = None
+    name: ShortText | None = None
     """A name for the persona (e.g. 'Irene the IT manager')."""
-    role: str | None = None
+    role: LineText | None = None
     """Role or segment (e.g. 'IT decision maker at a mid-size company')."""
-    quantitative: list[Item] = Field(default_factory=list)
+    quantitative: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Numbers: demographics, company size, conversions, when purchases happen."""
-    qualitative: list[Item] = Field(default_factory=list)
+    qualitative: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Individual experiences and context from reviews, interviews, notes."""
-    goals: list[Item] = Field(default_factory=list)
+    goals: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the persona wants overall."""
-    challenges: list[Item] = Field(default_factory=list)
+    challenges: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Problems and challenges the persona faces."""
-    channels: list[Item] = Field(default_factory=list)
+    channels: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Channels the persona prefers."""
-    tone: str | None = None
+    tone: LineText | None = None
     """How the persona likes to be spoken to."""
-    evidence_sources: list[Item] = Field(default_factory=list)
+    evidence_sources: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Where the facts come from (reviews, lead notes, customers in the room, CX experts...)."""
 
 
@@ -278,11 +339,11 @@ PERSONA_LIST_FIELDS: tuple[str, ...] = PersonaListField.__args__  # type: ignore
 class JourneyMap(Model):
     """A customer journey map for one persona."""
 
-    id: str = Field(default_factory=lambda: new_id("map"))
+    id: Ident = Field(default_factory=lambda: new_id("map"))
     """Stable id of the map."""
     name: MapName
     """Short unique name of the map in its workspace (e.g. 'acme')."""
-    language: Literal["en", "pl", "it"] = "en"
+    language: Language = "en"
     """Language of the interview and of the map's text."""
     created_at: datetime = Field(default_factory=now)
     """When the map was created (UTC)."""
@@ -292,9 +353,9 @@ class JourneyMap(Model):
     """What the map is about and its destination."""
     persona: Persona = Field(default_factory=Persona)
     """The one customer type this map follows."""
-    stages: list[Stage] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list, max_length=STAGES_MAX)
     """Ordered stages of the journey."""
-    skipped: list[str] = Field(default_factory=list)
+    skipped: list[Ident] = Field(default_factory=list, max_length=SKIPPED_MAX)
     """Gaps the team chose to skip or could not answer (e.g. `stage:2:relief`)."""
 
     def find_stage(self, ref: str | int) -> Stage:

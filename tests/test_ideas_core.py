@@ -297,3 +297,15 @@ def test_the_chat_offer_asks_to_rephrase_a_pain_point_with_no_core(home: Path) -
     assert "“Like I said” does not say a problem yet" in turn.lines[0]
     unclear = next(p for p in session.map.stages[1].pain_points if p.text == "Like I said")
     assert not [i for i in session.map.stages[1].content_ideas if i.pain_point_id == unclear.id]
+
+
+def test_long_map_text_never_makes_an_idea_invalid(home: Path) -> None:
+    session = stored_session(home)
+    long_milestone = "Signs the order form. " * 30  # 660 characters
+    session.tools.call(
+        "add_stage_items", {"stage": "2", "field": "milestones", "items": [long_milestone]}
+    )
+    saved = top_up(session.tools, stage=2)
+    assert len(saved.ids) == 6 and saved.errors == []
+    ideas = session.map.stages[1].content_ideas
+    assert all(len(i.cta) <= 500 and i.cta.endswith(".") for i in ideas)

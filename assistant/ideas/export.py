@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assistant.csv_safety import safe_row
 from assistant.ideas import phases
 from assistant.ideas.core import pain_core
 from assistant.ideas.generate import confirmed_pains
@@ -70,8 +71,9 @@ def idea_lists(
 
 
 def write_row(writer: Any, cells: list[str]) -> None:
-    """Write one CSV row (the header too): every cell of the idea CSV passes here."""
-    writer.writerow(cells)
+    """Write one CSV row (the header too): every cell of the idea CSV passes here, and is
+    neutralised against spreadsheet formulas (`csv_safety.safe_row`)."""
+    writer.writerow(safe_row(cells))
 
 
 def status_text(idea: ContentIdea, texts: PatternSet) -> str:

@@ -32,7 +32,7 @@ from assistant.ideas import dedupe, phases
 from assistant.ideas.core import key_words, lower_first, pain_core
 from assistant.ideas.mix import PURPOSE_SHARE, Mix, format_mix
 from assistant.ideas.patterns import Pattern, PatternSet, load, render
-from assistant.schema import JourneyMap, PainPoint, Stage
+from assistant.schema import LINE_MAX, NAME_MAX, JourneyMap, PainPoint, Stage
 
 
 @dataclass
@@ -52,6 +52,13 @@ class IdeaDraft:
     evidence: list[str] = field(default_factory=list)
     pattern: str = ""
     """`format:rank` of the title pattern it came from (empty for a model's idea)."""
+
+    def __post_init__(self) -> None:
+        # The schema's limits (a 600-character milestone must not make the idea invalid).
+        self.angle = clip(self.angle, LINE_MAX)
+        self.question = clip(self.question, LINE_MAX)
+        self.cta = clip(self.cta, LINE_MAX)
+        self.channel = clip(self.channel, NAME_MAX)
 
     def tool_args(self) -> dict[str, Any]:
         """Arguments of the `add_content_idea` tool for this draft (an assistant suggestion)."""
@@ -240,7 +247,7 @@ def _candidates(
                     pain_point_id=pain.id,
                     format=fmt,
                     title=title,
-                    angle=f"{angle} {goal}".strip(),
+                    angle=f"{angle} {goal}".strip() if len(angle) + len(goal) < LINE_MAX else angle,
                     question=question,
                     cta=cta,
                     channel=channel,
@@ -300,6 +307,18 @@ def _usable(pattern: Pattern, found: phases.StagePhases, values: dict[str, str])
     if pattern.phases and not set(pattern.phases) & set(found.all):
         return False
     return all(values.get(f"has_{need}") for need in pattern.needs)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` within `limit` characters: cut after the last whole sentence, or else the last
+    whole word, that fits (with "…"); text within the limit is returned as it is."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    end = max(head.rfind(". "), head.rfind("; "))
+    if end > limit // 2:
+        return head[: end + 1]
+    return head.rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def pain_phrase(text: str, language: str = "en") -> str:

@@ -39,9 +39,10 @@ from assistant.ideas.generate import (
     stage_formats,
 )
 from assistant.ideas.mix import PURPOSE_SHARE, format_mix
+from assistant.language import NAMES
 from assistant.schema import ContentFormat, JourneyMap
 
-LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "it": "Italian"}
+LANGUAGE_NAMES: dict[str, str] = {str(k): v for k, v in NAMES.items()}
 
 
 class LLMIdea(BaseModel):
