@@ -184,6 +184,15 @@ ContentFormat = Literal[
 ]
 
 
+class PainChange(Model):
+    """What happened to the pain point an accepted idea answers, after it was accepted."""
+
+    kind: Literal["edited", "removed"]
+    """`edited`: the pain point's wording changed; `removed`: it left the map."""
+    was: Text
+    """The pain point's wording when the idea was written for it."""
+
+
 class IdeaFields(Model):
     """What a content idea says besides its title: the one declaration of these fields, shared
     by `ContentIdea` and the `add_content_idea` tool's arguments."""
@@ -209,6 +218,8 @@ class ContentIdea(IdeaFields, Item):
 
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
+    pain_change: PainChange | None = None
+    """Set on an accepted idea whose pain point was edited or removed since: review it."""
 
     def details(self) -> dict[str, str]:
         return {"format": self.format, "status": self.status}
