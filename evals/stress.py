@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stress_common  # noqa: E402,F401 - puts the project and tests/ on sys.path
 
-SECTIONS = ("sessions", "writers", "kill", "fuzz", "files")
+SECTIONS = ("files", "sessions", "writers", "kill", "fuzz")
 
 
 def main(argv: list[str]) -> int:

@@ -22,16 +22,36 @@ GOOD = ROOT / "tests" / "fixtures" / "research" / "sales-call.txt"
 
 
 def timed(args: list[str]) -> tuple[float, float, int, str]:
-    """(seconds, peak RSS in MB, exit code, output) of one `journey` run."""
+    """(seconds, peak RSS in MB, exit code, output) of one `journey` run.
+
+    The peak is the child's own VmHWM, polled from /proc: Linux's ru_maxrss of a child also
+    counts the parent's memory at fork time, which would report this big process instead."""
+    import threading
+
     start = time.perf_counter()
     proc = subprocess.Popen(
         [*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV, text=True
     )
+    peak = [0.0]
+
+    def watch() -> None:
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     assert proc.stdout is not None
     output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode, output
+    proc.wait()
+    watcher.join()
+    return time.perf_counter() - start, peak[0], proc.returncode, output
 
 
 def run() -> dict[str, Any]:
