@@ -119,6 +119,7 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
 
 
 def eval_command(
+    ctx: typer.Context,
     scenarios: Path | None = typer.Option(
         None, "--scenarios", help="Folder of scenario YAML files (default: the shipped ones)."
     ),
@@ -133,7 +134,10 @@ def eval_command(
     json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
 ) -> None:
-    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
+    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns.
+    `journey eval answers` scores the natural-answer corpus instead."""
+    if ctx.invoked_subcommand:
+        return
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
 
