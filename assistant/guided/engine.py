@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import completeness, prompts
-from assistant.guided import evidence_step, parse
+from assistant.guided import evidence_step, natural, parse
 from assistant.guided.answers import AnswerWriter
 from assistant.ideas import chat as idea_chat
 
@@ -39,6 +39,10 @@ class GuidedEngine:
         """How many changes the last answer made, so 'undo' reverts that whole answer."""
         self.idea_offer: idea_chat.Offer | None = None
         """Content ideas shown after a stage's pain points, awaiting the user's verdict."""
+        self.natural_refs: list = []
+        """What the last answer recorded, numbered as the echo showed it ('remove 2')."""
+        self.natural_gap: str | None = None
+        """The gap the last answer was recorded for (what a correction corrects)."""
 
     # the Engine protocol -------------------------------------------------------------------
     def opening(self, session: Session) -> Reply:
@@ -77,6 +81,9 @@ class GuidedEngine:
         gap = self.asked or completeness.next_gap(session.map)
         if not answer:
             return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
+        understood = natural.before(self, session, answer, gap)
+        if understood is not None:
+            return understood
         if self.idea_offer is not None:
             turn = idea_chat.reply(session, self.idea_offer, answer)
             self.idea_offer = turn.offer if turn else None
@@ -176,7 +183,8 @@ class GuidedEngine:
             for segment in labelled:
                 writer.write_label(segment.target, segment.text, gap, number)
         elif gap and answer.strip():
-            writer.write(gap, answer)
+            self.natural_refs = natural.write(writer, gap, answer)
+            self.natural_gap = gap
         else:
             notes.append(t["messages"]["help"])
 
