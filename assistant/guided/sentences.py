@@ -104,13 +104,15 @@ def comma_parts(sentence: str, language: str, commas: bool = True) -> list[str]:
     pieces = [p for p in re.split(r";|" + DASH.pattern, sentence) if p.strip()]
     out: list[str] = []
     cont = lexicon.words_re(language, "continuations")
+    soft = lexicon.words_re(language, "soft_continuations")
     for piece in pieces:
         parts = piece.split(",") if commas else [piece]
         for index, part in enumerate(parts):
             stripped = part.strip()
             if not stripped:
                 continue
-            starts = cont.match(stripped)
+            # 'X, a Y' continues X; 'X, Y, a Z' ends a list of three
+            starts = cont.match(stripped) or (len(parts) == 2 and soft.match(stripped))
             if out and index > 0 and starts and not _standalone(stripped, language):
                 out[-1] = f"{out[-1]}, {stripped}"
             else:
@@ -123,6 +125,7 @@ def _standalone(part: str, language: str) -> bool:
     from assistant.guided import prose
 
     rest = lexicon.words_re(language, "continuations").sub("", part, count=1).strip()
+    rest = lexicon.words_re(language, "soft_continuations").sub("", rest, count=1).strip()
     return is_remark(rest, language) or prose.is_pure_remark(rest, language)
 
 
