@@ -87,7 +87,7 @@ def classify(text: str, language: str, asked_field: str | None, stage_names: lis
         return Intent("edit_item", names=quotes(body))
     if "?" in body and _to_assistant(body, language, asked_field):
         return Intent("question")
-    if short(text, 30) and lexicon.any_match(language, "skip", first_low):
+    if short(first_low, 14) and lexicon.any_match(language, "skip", first_low):
         return Intent("skip")
     unknown = short(text, 30) and lexicon.any_match(language, "dont_know", first_low)
     if unknown and not lexicon.any_match(language, "but_content", low):

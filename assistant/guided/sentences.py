@@ -70,7 +70,7 @@ def strip_lead(text: str, language: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = pattern.sub("", text, count=1).lstrip(" ,.;:–—-")
+        text = _lstrip(pattern.sub("", text, count=1))
     return text
 
 
@@ -87,7 +87,12 @@ def strip_trail(text: str, language: str) -> str:
 def clean(text: str, language: str) -> str:
     """A part without lead-ins, trailing hedges and end punctuation."""
     text = strip_trail(strip_lead(text.strip(), language), language)
-    return text.strip(" \t,;:.!…–—-").strip()
+    return _lstrip(text.rstrip(" \t,;:.!…–—-")).strip()
+
+
+def _lstrip(text: str) -> str:
+    """Leading punctuation off, but a score's sign stays ('-2')."""
+    return re.sub(r"^[\s,.;:!…–—-]*?(?=[+\-−–]\d|[^\s,.;:!…–—-]|$)", "", text, count=1)
 
 
 def is_remark(text: str, language: str) -> bool:
