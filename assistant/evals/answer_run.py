@@ -18,6 +18,7 @@ from assistant.evals.answer_cases import (
     map_items,
 )
 from assistant.evals.answer_score import CaseResult, leaks, match_items, same
+from assistant.gap import Gap
 from assistant.session import Reply, Session, open_session
 from assistant.settings import Settings, get_settings
 
@@ -31,7 +32,7 @@ OFFER_PAINS = {
 
 def gap_key(case: AnswerCase, session: Session) -> str:
     """The interview's gap for the case's `asked` field."""
-    section, _, field = case.asked.partition(".")
+    section, _, field = case.asked.partition(".")  # a corpus field key, not a gap key
     if section == "stages":
         return "stages"
     if section == "stage":
@@ -53,10 +54,10 @@ def _previous_gap(gap: str, session: Session) -> str | None:
 
 
 def _ask(session: Session, gap: str, before: str | None = None) -> None:
-    """Make the engine's current question `gap` (and `before` the one asked earlier)."""
-    engine = session.engine
-    engine.asked = gap  # type: ignore[attr-defined]
-    engine.history = [g for g in (before, gap) if g]  # type: ignore[attr-defined]
+    """Make the interview's current question `gap` (and `before` the one asked earlier)."""
+    state = session.state
+    state.asked = Gap.parse(gap)
+    state.history = [Gap.parse(g) for g in (before, gap) if g]
 
 
 def _offer_ideas(session: Session, gap: str) -> list[str]:
@@ -72,7 +73,7 @@ def _offer_ideas(session: Session, gap: str) -> list[str]:
     turn = idea_chat.make_offer(session, number)
     if turn is None or turn.offer is None:
         return []
-    session.engine.idea_offer = turn.offer  # type: ignore[attr-defined]
+    session.state.offer = turn.offer
     return list(turn.offer.ids)
 
 
@@ -99,7 +100,7 @@ def run_case(case: AnswerCase, home: Path, settings: Settings) -> CaseResult:
     if case.previous:
         session.send(case.previous)
     offered = _offer_ideas(session, gap) if case.intent in ("accept_ideas", "reject_ideas") else []
-    asked_now = session.engine.asked  # type: ignore[attr-defined]
+    asked_now = session.state.asked
     before = session.map
     reply = session.send(case.say)
     after = session.map

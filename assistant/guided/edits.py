@@ -16,10 +16,10 @@ from assistant.guided import sentences as S
 
 if TYPE_CHECKING:
     from assistant.guided.engine import GuidedEngine
-    from assistant.ideas.chat import Offer
     from assistant.session import Session
+    from assistant.state import Offer
 
-Done = tuple[list[str], list[str], list[str]]
+Done = tuple[list[str], list[Any], list[str]]
 """(lines to show, tool results, errors)."""
 
 
@@ -65,7 +65,7 @@ def idea_verdict(text: str, language: str, count: int) -> parse.Verdict | None:
     return None
 
 
-def decide_ideas(session: Session, offer: Offer, verdict: parse.Verdict) -> list[str]:
+def decide_ideas(session: Session, offer: Offer, verdict: parse.Verdict) -> Done:
     from assistant.ideas import chat as idea_chat
 
     turn = idea_chat._decide(
@@ -74,7 +74,7 @@ def decide_ideas(session: Session, offer: Offer, verdict: parse.Verdict) -> list
         [offer.ids[n - 1] for n in verdict.accept],
         [offer.ids[n - 1] for n in verdict.reject],
     )
-    return turn.lines
+    return turn.lines, turn.results, turn.errors
 
 
 # stages ----------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def edit_item(engine: GuidedEngine, session: Session, text: str) -> Done | None:
     writer = AnswerWriter(session, t)
     quoted = intents.quotes(text)
     low = text.casefold()
-    prefer = [r.item_id for r in getattr(engine, "natural_refs", []) if r.item_id]
+    prefer = [r.item_id for r in session.state.recorded if r.item_id]
     changing = lexicon.any_match(language, "change", low) is not None
     deleting = lexicon.any_match(language, "delete_item", low) is not None
     new_text = None
@@ -239,7 +239,7 @@ def _said(t: dict[str, Any], key: str, item: str, new: str = "") -> str:
 
 def fix_numbered(engine: GuidedEngine, session: Session, text: str) -> Done | None:
     """'remove 2' / '2 is a pain point' about the numbered list shown after the last answer."""
-    refs = getattr(engine, "natural_refs", [])
+    refs = session.state.recorded
     if not refs:
         return None
     language = session.language
@@ -308,11 +308,11 @@ def correct(engine: GuidedEngine, session: Session, text: str, gap: str | None) 
 
     language = session.language
     t = prompts.guided(language)
-    target = getattr(engine, "natural_gap", None) or _previous(engine) or gap
+    target = session.state.answered or _previous(session) or gap
     if not target:
         return None
     section, field, number = natural.gap_parts(target)
-    refs = [r for r in getattr(engine, "natural_refs", []) if r.field == field]
+    refs = [r for r in session.state.recorded if r.field == field]
     negated = _negated(text, language)
     body = _correction_body(text, language, negated)
     writer = AnswerWriter(session, t)
@@ -349,7 +349,7 @@ def correct(engine: GuidedEngine, session: Session, text: str, gap: str | None) 
         for ref in refs_new:
             if ref.field == field and field in ("emotions", "pain_points"):
                 pass
-    engine.natural_refs = refs_new
+    session.state.recorded = list(refs_new)
     writer.sentences = [s for s in writer.sentences if s]
     writer.sentences.append(
         record.echo(refs_new, t)
@@ -358,8 +358,8 @@ def correct(engine: GuidedEngine, session: Session, text: str, gap: str | None) 
     return writer.sentences, writer.results, writer.errors
 
 
-def _previous(engine: GuidedEngine) -> str | None:
-    history = getattr(engine, "history", [])
+def _previous(session: Session) -> str | None:
+    history = session.state.history
     return history[-2] if len(history) >= 2 else None
 
 

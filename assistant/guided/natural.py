@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from assistant import completeness, prompts
+from assistant.gap import Gap
 from assistant.guided import edits, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
 
@@ -29,12 +30,10 @@ def gap_parts(gap: str | None) -> tuple[str, str, int | None]:
     """(section, field, stage number) of a gap key."""
     if not gap:
         return "", "", None
-    parts = gap.split(":")
-    if parts[0] == "stage" and len(parts) == 3:
-        return "stage", parts[2], int(parts[1])
-    if parts[0] == "stages":
+    parsed = Gap.parse(gap)
+    if parsed.section == "stages":
         return "stages", "stages", None
-    return parts[0], parts[1] if len(parts) > 1 else "", None
+    return parsed.section, str(parsed.field or ""), parsed.stage
 
 
 def _legacy(answer: str, t: dict[str, Any]) -> bool:
@@ -59,18 +58,19 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
     """Handle a message whose intent is not a plain answer; None lets the engine go on."""
     t = prompts.guided(session.language)
     language = session.language
-    if engine.idea_offer is not None:
+    state = session.state
+    if state.offer is not None and state.offer.kind == "ideas":
         idea_words = t["ideas"]["words"]
         if any(parse.is_word(answer, idea_words[w]) for w in ("later", "more")):
             return None
-        verdict = edits.idea_verdict(answer, language, len(engine.idea_offer.ids))
-        legacy = parse.verdict(answer, idea_words, len(engine.idea_offer.ids))
-        if legacy is not None:
+        count = len(state.offer.ids)
+        verdict = edits.idea_verdict(answer, language, count)
+        if parse.verdict(answer, idea_words, count) is not None:
             return None
         if verdict is not None:
-            lines = edits.decide_ideas(session, engine.idea_offer, verdict)
-            engine.idea_offer = None
-            return engine._finish(session, lines, [], [], ask_again=True)
+            offer, state.offer = state.offer, None
+            lines, results, errors = edits.decide_ideas(session, offer, verdict)
+            return engine._finish(session, lines, results, errors, ask_again=True)
     if _legacy(answer, t):
         return None
     section, field, number = gap_parts(gap)
@@ -84,7 +84,7 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
 
         writer = AnswerWriter(session, t)
         writer.skip(gap)
-        engine.asked = None
+        state.asked = None
         return engine._finish(session, writer.sentences, writer.results, writer.errors)
     if kind == "question":
         return _answer_question(engine, session, answer, gap)
@@ -124,7 +124,7 @@ def _answer_question(engine: GuidedEngine, session: Session, answer: str, gap: s
         tip = engine.tipper(session, gap) if engine.tipper and gap else None
         if tip is not None:
             text, cited = f"{tip[0]} [{tip[1]}]", [tip[1]]
-            engine.last_tip = tip[1]
+            session.state.last_tip = tip[1]
         else:
             text = t["messages"]["help"]
     lead = lexicon.data(t.get("language", "en")).get("say", {}).get("question_lead", "")
@@ -159,7 +159,7 @@ def _topic(answer: str, language: str) -> str | None:
     return None
 
 
-def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:
+def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:  # noqa: C901
     """Read a plain answer for `gap` and record it; the numbered echo replaces the writer's
     sentences. Returns what was recorded."""
     section, field, number = gap_parts(gap)
@@ -184,8 +184,10 @@ def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:
         writer._error(writer.t["messages"]["market_unclear"])
         return []
     refs = record.write_facts(writer, facts, number)
+    writer.session.state.recorded = list(refs)
+    writer.session.state.answered = Gap.parse(gap)
     if refs and all(r.item_id is None for r in refs):
-        writer.sentences += [writer._value_sentence(*r.shown.split(": ", 1)) for r in refs]
+        writer.sentences += [writer._value_sentence(r.label, r.shown) for r in refs]
         return refs
     text = record.echo(refs, writer.t)
     if text:

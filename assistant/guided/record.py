@@ -4,27 +4,19 @@ fix an item ('remove 2', '2 is a pain point')."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
 from assistant.guided import lexicon
 from assistant.guided.reading import Fact
+from assistant.state import RecordedItem
 
 if TYPE_CHECKING:
     from assistant.guided.answers import AnswerWriter
 
 
-@dataclass
-class Ref:
-    """One recorded value, numbered in the echo."""
-
-    section: str
-    field: str
-    item_id: str | None
-    """The item's id (None for a single value)."""
-    stage: int | None
-    shown: str
+Ref = RecordedItem
+"""One recorded value, numbered in the echo (kept in the interview state)."""
 
 
 def _ids(writer: AnswerWriter, section: str, field: str, stage: int | None) -> list[str]:
@@ -55,7 +47,7 @@ def write_facts(writer: AnswerWriter, facts: list[Fact], stage: int | None) -> l
             if writer.ok_count > before:
                 label = t[f"{section}_fields"][field]
                 value = fact.value.upper() if field == "market" else fact.value
-                refs.append(Ref(section, field, None, None, f"{label}: {value}"))
+                refs.append(Ref(section=section, field=field, label=label, shown=str(value)))
             continue
         if section == "stages":
             continue
@@ -103,8 +95,9 @@ def _refs(
         items = {i.id: i for i in getattr(current, field)}
         label = f"{t['stage_fields'][field]} ({current.name})"
     for item_id in ids:
+        shown = show(items[item_id], field, t)
         out.append(
-            Ref(section, field, item_id, stage, f"{label}: {show(items[item_id], field, t)}")
+            Ref(section=section, field=field, item_id=item_id, stage=stage, label=label, shown=shown)
         )
     return out
 
@@ -147,8 +140,12 @@ def echo(refs: list[Ref], t: dict[str, Any]) -> str:
     if not refs:
         return ""
     words = lexicon.data(t.get("language", "en")).get("say", {})
-    lines = [words.get("recorded", "Recorded:")]
-    lines += [f"{n}. {ref.shown}" for n, ref in enumerate(refs, 1)]
+    if len({ref.label for ref in refs}) == 1:
+        lines = [prompts.fill(words.get("recorded_in", "Recorded {what}:"), what=refs[0].label)]
+        lines += [f"{n}. {ref.shown}" for n, ref in enumerate(refs, 1)]
+    else:
+        lines = [words.get("recorded", "Recorded:")]
+        lines += [f"{n}. {ref.label}: {ref.shown}" for n, ref in enumerate(refs, 1)]
     if len(refs) > 1 or refs[0].item_id:
         lines.append(words.get("fix_hint", "(To fix one: 'remove 2', '2 is a pain point'.)"))
     return "\n".join(lines)
