@@ -165,7 +165,7 @@ def _intent_ok(
         if intent == "question":
             ok = ok and bool(reply.citations)
         return ok
-    if intent in STAGE_COMMANDS:
+    if intent in STAGE_COMMANDS or "stages" in case.expect:
         want = list(case.expect.get("stages", []))
         return (
             not added

@@ -385,7 +385,10 @@ def _correction_body(text: str, language: str, negated: list[str]) -> str:
             plain = pattern.sub("", plain, count=1)
         for pattern in lexicon.patterns(language, "negation_patterns"):
             plain = pattern.sub("", plain)
-        plain = S.clean(plain, language)
+        parts = [S.clean(p, language) for p in S.comma_parts(S.protect(plain), language)]
+        parts = [S.restore(p) for p in parts if p]
+        parts = [p for p in parts if not lexicon.any_match(language, "correction_reasons", p)]
+        plain = ", ".join(parts)
         if plain and not S.is_remark(plain, language):
             out.append(plain)
     return ". ".join(out)

@@ -81,14 +81,19 @@ def classify(text: str, language: str, asked_field: str | None, stage_names: lis
     command = stage_command(body, language, stage_names)
     if command is not None:
         return command
-    if lexicon.any_match(language, "correction", first_low):
+    raw_first = S.restore((S.sentences(text) or [text])[0]).casefold().replace("’", "'")
+    if lexicon.any_match(language, "correction", first_low) or lexicon.any_match(
+        language, "correction", raw_first
+    ):
         return Intent("correction")
     if lexicon.any_match(language, "edit_start", first_low):
         return Intent("edit_item", names=quotes(body))
     if "?" in body and _to_assistant(body, language, asked_field):
         return Intent("question")
-    if short(first_low, 14) and lexicon.any_match(language, "skip", first_low):
-        return Intent("skip")
+    for sentence in S.sentences(body)[:3]:
+        plain = S.restore(sentence).casefold()
+        if short(plain, 14) and lexicon.any_match(language, "skip", plain):
+            return Intent("skip")
     unknown = short(text, 30) and lexicon.any_match(language, "dont_know", first_low)
     if unknown and not lexicon.any_match(language, "but_content", low):
         return Intent("dont_know")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from assistant.guided import lexicon, sentences
 
-SIGNED = re.compile(r"(?<![\w+\-−–])([+\-−–])\s?([0-2])(?![\w%.,/]|\.\d)")
-UNSIGNED = re.compile(r"(?<![\w+\-−–])([0-2])(?![\w%/]|[.,]\d)")
+SIGNED = re.compile(r"(?<![\w+\-−–:])([+\-−–])\s?([0-2])(?![\w%.,/:]|\.\d)")
+UNSIGNED = re.compile(r"(?<![\w+\-−–:])([0-2])(?![\w%/:]|[.,]\d)")
 FILLER = re.compile(
     r"(?<![\w])(?:that'?s|that is|it'?s|it is|this is|which is|but|so|and|a|an|the|pretty|"
     r"very|really|quite|definitely|honestly|severity|priority|one|problem|issue|thing|pain|"

@@ -106,8 +106,11 @@ def market_of(text: str, language: str) -> str | None:
     d = lexicon.data(language)
     negation = lexicon.words_re(language, "market_negation")
     score = {"b2b": 0, "b2c": 0}
+    first = re.split(r"[.;!?]", text.casefold(), maxsplit=1)[0]
     for clause in re.split(r"[,.;:!?–—-]+", text.casefold()):
         sign = -1 if negation.search(clause) else 1
+        if clause and clause in first:
+            sign *= 2  # the first sentence says it; later ones qualify it
         for kind in ("b2b", "b2c"):
             words = d.get(kind, [])
             if any(re.search(rf"(?<![\w]){re.escape(str(w))}", clause) for w in words):
@@ -163,8 +166,8 @@ def stage_names(text: str, language: str) -> list[str]:
         if ":" in body.split(",")[0]:
             body = body.split(":", 1)[1]
         arrows = S.arrow_list(body)
-        names = arrows or re.split(r",|;|\s+/\s+|\s+[–—]\s+", body)
-        if len(names) > 1:
+        names = arrows or re.split(r",|;|\s+/\s+|\s+[–—-]\s+", body)
+        if len(names) > 1 and not arrows and "," in body:
             last = lexicon.words_re(language, "list_joiners")
             tail = [p for p in last.split(names[-1]) if p.strip()]
             names = names[:-1] + tail

@@ -97,7 +97,9 @@ def _refs(
     for item_id in ids:
         shown = show(items[item_id], field, t)
         out.append(
-            Ref(section=section, field=field, item_id=item_id, stage=stage, label=label, shown=shown)
+            Ref(
+                section=section, field=field, item_id=item_id, stage=stage, label=label, shown=shown
+            )
         )
     return out
 
