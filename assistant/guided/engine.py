@@ -268,7 +268,7 @@ class GuidedEngine:
     def question(self, session: Session, gap: str) -> str:
         """The question for a gap, with one sentence on why it matters."""
         t = prompts.guided(session.language)
-        entry = t["questions"][_question_key(gap)]
+        entry = natural.open_question(session, gap) or t["questions"][_question_key(gap)]
         values = _placeholders(session, gap, t)
         return f"{prompts.fill(entry['ask'], **values)}\n({prompts.fill(entry['why'], **values)})"
 

@@ -74,7 +74,8 @@ def classify(text: str, language: str, asked_field: str | None, stage_names: lis
     low = body.casefold().replace("’", "'")
     first = S.sentences(body)[0] if S.sentences(body) else body
     first_low = S.restore(first).casefold().replace("’", "'")
-    if short(text, 25):
+    listed = bool(re.search(r"[;\n]|^\s*[-*•]\s", text.strip())) or text.count(",") >= 3
+    if short(text, 25) and not listed:
         for kind in ("undo", "back", "show", "help", "done"):
             if lexicon.any_match(language, kind, low):
                 return Intent(kind)
@@ -86,6 +87,8 @@ def classify(text: str, language: str, asked_field: str | None, stage_names: lis
         language, "correction", raw_first
     ):
         return Intent("correction")
+    if listed:
+        return Intent("answer")
     if lexicon.any_match(language, "edit_start", first_low):
         return Intent("edit_item", names=quotes(body))
     if "?" in body and _to_assistant(body, language, asked_field):

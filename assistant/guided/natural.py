@@ -172,7 +172,10 @@ def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:  # n
         if names:
             writer.write(gap, "\n".join(names))
         return []
-    facts = reading.read(answer, section, field, language)
+    if is_open(writer.session, gap):
+        facts = reading.read_open(answer, language)
+    else:
+        facts = reading.read(answer, section, field, language)
     facts = [f for f in facts if not _noise(f, language)]
     if not facts and field == "market":
         writer._error(writer.t["messages"]["market_unclear"])
@@ -193,6 +196,29 @@ def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:  # n
     if text:
         writer.sentences.append(text)
     return refs
+
+
+OPEN_FIELDS = ("goals", "touchpoints", "emotions", "pain_points")
+
+
+def is_open(session: Session, gap: str | None) -> bool:
+    """The first question of a stage is open: its goals are asked while the stage is empty."""
+    section, field, number = gap_parts(gap)
+    if section != "stage" or field != "goals" or not number:
+        return False
+    stages = session.map.stages
+    if number > len(stages):
+        return False
+    stage = stages[number - 1]
+    return not any(getattr(stage, name) for name in OPEN_FIELDS)
+
+
+def open_question(session: Session, gap: str) -> dict[str, str] | None:
+    """The open question's texts ('ask', 'why') when `gap` opens a stage, else None."""
+    if not is_open(session, gap):
+        return None
+    entry = lexicon.data(session.language).get("open_question")
+    return dict(entry) if isinstance(entry, dict) else None
 
 
 def _noise(fact: reading.Fact, language: str) -> bool:

@@ -46,6 +46,36 @@ def read(text: str, section: str, field_name: str, language: str) -> list[Fact]:
     return _list(text, section, field_name, language)
 
 
+OPEN_ORDER = ("decision_points", "emotions", "pain_points", "touchpoints", "questions", "goals")
+
+
+def read_open(text: str, language: str) -> list[Fact]:
+    """The answer to a stage's open question: each sentence goes to the field its words point
+    to (a fork, a feeling, a frustration, a place they meet you, a question, a want)."""
+    facts: list[Fact] = []
+    cues = lexicon.data(language).get("open_cues", {})
+    ifs = lexicon.phrase_regex(lexicon.data(language).get("decision_if", []))
+    for sentence in S.sentences(text):
+        plain = S.restore(S.strip_lead(sentence, language))
+        field = "goals"
+        for name in OPEN_ORDER:
+            if name == "decision_points":
+                hit = re.match(rf"^\s*(?:{ifs})\s", plain, re.IGNORECASE)
+            elif name == "emotions":
+                hit = prose.score_of(plain, language)[0] is not None or _any(cues, name, plain)
+            else:
+                hit = _any(cues, name, plain)
+            if hit:
+                field = name
+                break
+        facts.extend(_list(sentence, "stage", field, language))
+    return facts
+
+
+def _any(cues: dict[str, list[str]], name: str, text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in cues.get(name, []))
+
+
 # single values --------------------------------------------------------------------------------
 def first_value(text: str, language: str, cut_dash: bool = True) -> str:
     """The first real sentence of the answer, without lead-ins and trailing remarks."""
@@ -232,7 +262,7 @@ def _sentence_field(sentence: str, section: str, asked: str, language: str) -> s
             return "challenges"
         return asked
     plain = S.restore(sentence)
-    if asked != "decision_points":
+    if asked not in ("decision_points", "thoughts", "questions"):
         ifs = lexicon.phrase_regex(lexicon.data(language).get("decision_if", []))
         starts = re.match(rf"^\s*(?:{ifs})\s", S.strip_lead(plain, language), re.IGNORECASE)
         if starts and prose.decision(S.clean(plain, language), language):
@@ -282,7 +312,11 @@ def _item(text: str, section: str, target: str, language: str) -> Fact:
         value = {"text": body, **({"department": dept} if dept else {})}
     elif target == "pain_points":
         body, detail = parse.bracket_detail(text)
-        level = prose.severity_of(detail, language) if detail else None
+        level = None
+        if detail:
+            digit = detail.strip() if detail.strip() in ("1", "2", "3") else None
+            level = int(digit) if digit else None
+            level = level or prose.severity_of(detail, language) or prose.severity_of(detail, "en")
         if level:
             value = {"text": body, "severity": level}
     elif target == "milestones":
