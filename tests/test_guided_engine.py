@@ -164,7 +164,7 @@ def test_what_is_question_is_answered_from_the_cards_with_a_citation(tmp_path):
     s = open_session(map="w", settings=Settings(home=tmp_path, retrieval="bm25"))
     s.start()
     # small talk: nothing recorded, the same question again
-    reply = s.send("what is the weather like today?")
+    reply = s.send("sorry, my cat just walked over the keyboard")
     assert s.map.context.company is None and reply.gap == "context:company"
     s.send("Acme")
     reply = s.send("What is a touchpoint?")

@@ -59,6 +59,9 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
     t = prompts.guided(session.language)
     language = session.language
     state = session.state
+    fix = edits.fix_numbered(engine, session, answer)  # 'remove 2' about the numbered echo
+    if fix is not None:
+        return engine._finish(session, *fix, ask_again=True)
     if state.offer is not None and state.offer.kind == "ideas":
         idea_words = t["ideas"]["words"]
         if any(parse.is_word(answer, idea_words[w]) for w in ("later", "more")):
@@ -106,9 +109,6 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
         done = edits.correct(engine, session, answer, gap)
         if done is not None:
             return engine._finish(session, *done, ask_again=True)
-    fix = edits.fix_numbered(engine, session, answer)
-    if fix is not None:
-        return engine._finish(session, *fix, ask_again=True)
     return None
 
 

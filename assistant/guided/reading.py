@@ -59,8 +59,9 @@ def read_open(text: str, language: str) -> list[Fact]:
         plain = S.restore(S.strip_lead(sentence, language))
         field = "goals"
         for name in OPEN_ORDER:
+            hit: bool
             if name == "decision_points":
-                hit = re.match(rf"^\s*(?:{ifs})\s", plain, re.IGNORECASE)
+                hit = re.match(rf"^\s*(?:{ifs})\s", plain, re.IGNORECASE) is not None
             elif name == "emotions":
                 hit = prose.score_of(plain, language)[0] is not None or _any(cues, name, plain)
             else:
@@ -223,7 +224,7 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             continue
         whole = prose.remark(S.clean(S.restore(plain), language), language)
         if whole:
-            _attach(whole, facts, in_stage)
+            _attach(whole, facts, in_stage, language)
             continue
         target = _sentence_field(plain, section, asked, language)
         if target == "decision_points":
@@ -243,7 +244,7 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
                 continue
             note = prose.remark(piece, language)
             if note:
-                _attach(note, facts, in_stage)
+                _attach(note, facts, in_stage, language)
                 continue
             last = index == len(parts) - 1 and len(parts) > 1
             for item in S.split_joined(piece, language, last or len(parts) == 1):
@@ -346,7 +347,7 @@ def _text(fact: Fact) -> str:
     return str(fact.value or "")
 
 
-def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool) -> None:
+def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str) -> None:
     """Put a remark's score, severity, risk or department on the item it follows."""
     if not facts:
         return
@@ -357,10 +358,8 @@ def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool) -> None:
         if last.field == "emotions" or not in_stage:
             last.value["score"] = note.score
         else:
-            last.field, last.value = (
-                "emotions",
-                {"text": last.value.get("text", ""), "score": note.score},
-            )
+            text = _strip_subject(str(last.value.get("text", "")), language, "emotions")
+            last.field, last.value = "emotions", {"text": text, "score": note.score}
         return
     if last.field == "decision_points" and (note.risk or note.severity):
         last.extra["risk"] = note.risk

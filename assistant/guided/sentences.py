@@ -129,6 +129,8 @@ def _standalone(part: str, language: str) -> bool:
     """A continuation that is a remark or a score on its own ('but that's minor')."""
     from assistant.guided import prose
 
+    if is_remark(part, language) or prose.is_pure_remark(part, language):
+        return True
     rest = lexicon.words_re(language, "continuations").sub("", part, count=1).strip()
     rest = lexicon.words_re(language, "soft_continuations").sub("", rest, count=1).strip()
     return is_remark(rest, language) or prose.is_pure_remark(rest, language)
