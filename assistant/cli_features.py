@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli_common import HomeOpt, console, fail, load_map
+from assistant.language import HELP as LANGUAGE_HELP
 from assistant.session import open_session
 from assistant.settings import get_settings
 
@@ -135,7 +136,9 @@ def eval_command(
     user_model: str | None = typer.Option(
         None, "--user-model", help="provider:model to play the user (default: scripted user)."
     ),
-    lang: list[str] | None = typer.Option(None, "--lang", help="Only scenarios in en, pl or it."),
+    lang: list[str] | None = typer.Option(
+        None, "--lang", help=f"Only scenarios in {LANGUAGE_HELP}."
+    ),
     scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
     json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
@@ -146,9 +149,10 @@ def eval_command(
         return
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
+    from assistant.language import LANGUAGES
 
-    if lang and any(code not in ("en", "pl", "it") for code in lang):
-        fail("--lang must be en, pl or it.")
+    if lang and any(code not in LANGUAGES for code in lang):
+        fail(f"--lang must be one of: {', '.join(LANGUAGES)}.")
     try:
         run_eval(
             scenarios=scenarios,

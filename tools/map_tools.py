@@ -10,6 +10,7 @@ from assistant.schema import (
     ITEM_TYPES,
     ContentIdea,
     DecisionPoint,
+    IdeaFields,
     Item,
     JourneyMap,
     Provenance,
@@ -279,14 +280,8 @@ def add_content_idea(args: a.AddContentIdea) -> Mutation:
             raise ToolError(f'An idea titled "{args.title}" is already on this stage.')
         idea = ContentIdea(
             text=args.title,
-            format=args.format,
-            angle=args.angle,
-            pain_point_id=args.pain_point_id,
-            question=args.question,
-            cta=args.cta,
-            channel=args.channel,
-            card_id=args.card_id,
             provenance=_provenance(args.source, args.evidence),
+            **args.model_dump(include=set(IdeaFields.model_fields)),
         )
         stage.content_ideas.append(idea)
         return f'Added {args.format} idea "{args.title}" to {stage.name} [id: {idea.id}].'

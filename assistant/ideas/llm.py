@@ -29,9 +29,10 @@ from assistant.ideas.generate import (
     generate,
     pain_phrase,
 )
+from assistant.language import NAMES
 from assistant.schema import ContentFormat, JourneyMap
 
-LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "it": "Italian"}
+LANGUAGE_NAMES: dict[str, str] = {str(k): v for k, v in NAMES.items()}
 
 
 class LLMIdea(BaseModel):
