@@ -148,6 +148,7 @@ def _mount_commands() -> None:
     """Commands that live in their own modules: maps and export, the feature wrappers
     (serve, ideas, usage, eval), and ingest/search/evidence beside the retrieval code."""
     from assistant import cli_features, cli_maps, cli_research
+    from assistant.evals.answer_command import answers_command
     from assistant.retrieval.cli_commands import app as retrieval_app
 
     app.add_typer(cli_maps.maps_app, name="maps")
@@ -156,7 +157,10 @@ def _mount_commands() -> None:
     app.command()(cli_features.serve)
     app.command()(cli_features.ideas)
     app.command()(cli_features.usage)
-    app.command("eval")(cli_features.eval_command)
+    eval_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+    eval_app.callback()(cli_features.eval_command)
+    eval_app.command("answers")(answers_command)
+    app.add_typer(eval_app, name="eval")
     app.registered_commands.extend(retrieval_app.registered_commands)
 
 

@@ -136,6 +136,7 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
 
 
 def eval_command(
+    ctx: typer.Context,
     scenarios: Path | None = typer.Option(
         None, "--scenarios", help="Folder of scenario YAML files (default: the shipped ones)."
     ),
@@ -155,7 +156,10 @@ def eval_command(
         False, "--ideas", help="Check content-idea quality on evals/ideas (or --scenarios DIR)."
     ),
 ) -> None:
-    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
+    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns.
+    `journey eval answers` scores the natural-answer corpus instead."""
+    if ctx.invoked_subcommand:
+        return
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
     from assistant.language import LANGUAGES

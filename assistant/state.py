@@ -61,6 +61,20 @@ class Offer(BaseModel):
         ]
 
 
+class RecordedItem(BaseModel):
+    """One value the last answer recorded, numbered as the chat echoed it ('remove 2')."""
+
+    section: str
+    field: str
+    item_id: str | None = None
+    """The item's id (None for a single value such as the company)."""
+    stage: int | None = None
+    label: str = ""
+    """Where it went, as shown ('pain points (Shortlist)')."""
+    shown: str = ""
+    """The value as shown."""
+
+
 class PendingChange(BaseModel):
     """A removal or rewording the LLM proposed, waiting for the user's OK (`tools/lean.py`)."""
 
@@ -88,6 +102,10 @@ class InterviewState(BaseModel):
     """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
     hinted: list[str] = Field(default_factory=list)
     """Stage ids whose research hint was shown already."""
+    recorded: list[RecordedItem] = Field(default_factory=list)
+    """What the last answer recorded, in the order of the numbered echo."""
+    answered: Gap | None = None
+    """The gap the last answer was recorded for: what a correction corrects."""
     pending: list[PendingChange] = Field(default_factory=list)
     """Removals and rewordings of the user's content proposed by the LLM, awaiting an OK."""
 

@@ -109,7 +109,7 @@ def test_empty_huge_offtopic_and_foreign_answers_never_corrupt(tmp_path):
     assert "very long" in reply.text
     reply = s.send("x" * 12_000)  # one giant item
     assert all(len(i.text) <= 2000 for i in s.map.persona.qualitative)
-    s.send("what's the weather like today?")  # off-topic: kept as the user's words, no crash
+    s.send("what's the weather like today?")  # small talk: nothing recorded, no crash
     s.send("zwiększyć sprzedaż; crescere")  # non-English
     assert "zwiększyć sprzedaż" in [g.text for g in s.map.persona.challenges + s.map.persona.goals]
     assert status(s.map).percent > 0
@@ -163,9 +163,10 @@ def test_what_is_question_is_answered_from_the_cards_with_a_citation(tmp_path):
     # BM25 keeps this test quick; dense and hybrid retrieval have their own tests.
     s = open_session(map="w", settings=Settings(home=tmp_path, retrieval="bm25"))
     s.start()
-    # not a concept the cards cover: taken as the user's answer
-    s.send("what is the weather like today?")
-    assert s.map.context.company == "what is the weather like today?"
+    # small talk: nothing recorded, the same question again
+    reply = s.send("sorry, my cat just walked over the keyboard")
+    assert s.map.context.company is None and reply.gap == "context:company"
+    s.send("Acme")
     reply = s.send("What is a touchpoint?")
     assert "card:touchpoints" in reply.citations
     assert "[card:touchpoints]" in reply.text

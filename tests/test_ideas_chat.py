@@ -28,7 +28,10 @@ def _ideas(session: Session) -> list:
 def test_pain_points_are_followed_by_an_offer_and_accept_some(home: Path) -> None:
     session = _at_pain_points(home)
     reply = session.send("Hidden fees in the quote (high); no proof it works for firms our size")
-    assert "Recorded pain points" in reply.text
+    assert (
+        "Recorded pain points (Compare and decide):\n1. Hidden fees in the quote (high)"
+        in reply.text
+    )
     assert "content ideas for the pain points of 'Compare and decide'" in reply.text
     assert "accept 1,3" in reply.text
     assert reply.gap == "stage:3:relief"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import completeness, prompts
 from assistant.gap import Gap
-from assistant.guided import evidence_step, parse
+from assistant.guided import evidence_step, natural, parse
 from assistant.guided.answers import AnswerWriter
 from assistant.ideas import chat as idea_chat
 
@@ -71,6 +71,9 @@ class GuidedEngine:
         gap = state.asked or completeness.next_gap(session.map)
         if not answer:
             return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
+        understood = natural.before(self, session, answer, gap)
+        if understood is not None:
+            return understood
         if state.offer is not None:
             # The offer closes unless the answer is a verdict that keeps it open; closed before
             # the verdict's change, so that change is stored with the offer already closed.
@@ -162,7 +165,7 @@ class GuidedEngine:
             for segment in labelled:
                 writer.write_label(segment.target, segment.text, gap, number)
         elif gap and answer.strip():
-            writer.write(gap, answer)
+            natural.write(writer, gap, answer)
         else:
             notes.append(t["messages"]["help"])
 
@@ -270,7 +273,7 @@ class GuidedEngine:
     def question(self, session: Session, gap: str) -> str:
         """The question for a gap, with one sentence on why it matters."""
         t = prompts.guided(session.language)
-        entry = t["questions"][_question_key(gap)]
+        entry = natural.open_question(session, gap) or t["questions"][_question_key(gap)]
         values = _placeholders(session, gap, t)
         return f"{prompts.fill(entry['ask'], **values)}\n({prompts.fill(entry['why'], **values)})"
 

@@ -1,0 +1,383 @@
+"""Reading a natural answer into facts: which field each item goes to, with its score,
+severity, department, trigger or decision. Facts for other fields said along the way (an
+emotion with its score, a fork, a thought) go to their own field.
+
+Data out, no map changes here: `natural.py` writes the facts through the tools."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from assistant import prompts
+from assistant.guided import lexicon, parse, prose
+from assistant.guided import sentences as S
+
+SINGLE = {"company", "product", "market", "purpose", "destination", "name", "role", "tone"}
+LIST_PERSONA = {"quantitative", "qualitative", "goals", "challenges", "channels"}
+QUOTE_ITEM = re.compile(r"['\"“„«‘]([^'\"“”„«»‘’]{3,}?)['\"”»’](?=[\s.,;:!?)…]|$)")
+
+
+@dataclass
+class Fact:
+    """One thing to record: `section` context|persona|stage|stages, its field and value."""
+
+    section: str
+    field: str
+    value: Any
+    """A string for single values and stage names; a dict (text, score...) for list items."""
+    extra: dict[str, Any] = dc_field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.field}" if self.section != "stages" else "stages"
+
+
+def read(text: str, section: str, field_name: str, language: str) -> list[Fact]:
+    """The facts of an answer to the question for `section.field_name`."""
+    if section == "stages":
+        return [Fact("stages", "stages", n) for n in stage_names(text, language)]
+    if section == "context":
+        return _context(text, field_name, language)
+    if section == "persona" and field_name in SINGLE:
+        return _persona_single(text, field_name, language)
+    return _list(text, section, field_name, language)
+
+
+OPEN_ORDER = ("decision_points", "emotions", "pain_points", "touchpoints", "questions", "goals")
+
+
+def read_open(text: str, language: str) -> list[Fact]:
+    """The answer to a stage's open question: each sentence goes to the field its words point
+    to (a fork, a feeling, a frustration, a place they meet you, a question, a want)."""
+    facts: list[Fact] = []
+    cues = lexicon.data(language).get("open_cues", {})
+    ifs = lexicon.phrase_regex(lexicon.data(language).get("decision_if", []))
+    for sentence in S.sentences(text):
+        plain = S.restore(S.strip_lead(sentence, language))
+        field = "goals"
+        for name in OPEN_ORDER:
+            hit: bool
+            if name == "decision_points":
+                hit = re.match(rf"^\s*(?:{ifs})\s", plain, re.IGNORECASE) is not None
+            elif name == "emotions":
+                hit = prose.score_of(plain, language)[0] is not None or _any(cues, name, plain)
+            else:
+                hit = _any(cues, name, plain)
+            if hit:
+                field = name
+                break
+        facts.extend(_list(sentence, "stage", field, language))
+    return facts
+
+
+def _any(cues: dict[str, list[str]], name: str, text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in cues.get(name, []))
+
+
+# single values --------------------------------------------------------------------------------
+def first_value(text: str, language: str, cut_dash: bool = True) -> str:
+    """The first real sentence of the answer, without lead-ins and trailing remarks."""
+    for sentence in S.sentences(text):
+        value = S.clean(sentence, language)
+        if cut_dash:
+            value = S.DASH.split(value)[0]
+        value = S.clean(S.restore(value), language)
+        if value and not S.is_remark(value, language) and not prose.is_pure_remark(value, language):
+            return value
+    return S.clean(S.restore(text), language)
+
+
+def _context(text: str, name: str, language: str) -> list[Fact]:
+    d = lexicon.data(language)
+    if name == "market":
+        market = market_of(text, language)
+        return [Fact("context", "market", market)] if market else []
+    if name == "company":
+        facts = []
+        rest = text
+        for pattern in d.get("company_patterns", []):
+            found = re.search(pattern, S.strip_lead(text.strip(), language))
+            if found:
+                facts.append(Fact("context", "company", found.group("name").strip(" .,!")))
+                rest = S.strip_lead(text.strip(), language)[found.end() :]
+                break
+        if not facts:
+            return [Fact("context", "company", first_value(text, language))]
+        for sentence in S.sentences(rest):
+            plain = S.clean(S.restore(sentence), language)
+            if plain and lexicon.any_match(language, "product_cues", plain):
+                facts.append(Fact("context", "product", product_text(plain, language)))
+                break
+        return facts
+    if name == "product":
+        value = first_value(text, language, cut_dash=False)
+        facts = []
+        found = re.match(d.get("product_named", r"(?!x)x"), value)
+        if found:
+            facts.append(Fact("context", "company", found.group("name"), {"if_empty": True}))
+            value = found.group("rest")
+        return [*facts, Fact("context", "product", product_text(value, language))]
+    return [Fact("context", name, first_value(text, language, cut_dash=False))]
+
+
+def product_text(text: str, language: str) -> str:
+    pattern = lexicon.data(language).get("product_prefix")
+    if pattern:
+        text = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE)
+    return text.strip(" ,.")
+
+
+def market_of(text: str, language: str) -> str | None:
+    literal = re.search(r"\bb2([bc])\b", text, re.IGNORECASE)
+    if literal:
+        return f"b2{literal.group(1).casefold()}"
+    d = lexicon.data(language)
+    negation = lexicon.words_re(language, "market_negation")
+    score = {"b2b": 0, "b2c": 0}
+    first = re.split(r"[.;!?]", text.casefold(), maxsplit=1)[0]
+    for clause in re.split(r"[,.;:!?–—-]+", text.casefold()):
+        sign = -1 if negation.search(clause) else 1
+        if clause and clause in first:
+            sign *= 2  # the first sentence says it; later ones qualify it
+        for kind in ("b2b", "b2c"):
+            words = d.get(kind, [])
+            if any(re.search(rf"(?<![\w]){re.escape(str(w))}", clause) for w in words):
+                score[kind] += sign
+    if score["b2b"] == score["b2c"]:
+        return None
+    return "b2b" if score["b2b"] > score["b2c"] else "b2c"
+
+
+def _persona_single(text: str, name: str, language: str) -> list[Fact]:
+    d = lexicon.data(language)
+    if name == "name":
+        value, rest = None, text
+        for pattern in d.get("name_patterns", []):
+            found = re.search(pattern, text, re.IGNORECASE)
+            if found:
+                value = found.group("name").strip(" .,!'\"“”«»„")
+                rest = text[: found.start()] + " " + text[found.end() :]
+                break
+        if value is None:
+            first = S.sentences(text)[0] if S.sentences(text) else text
+            head = re.split(r"\s+[–—-]+\s+|,|:|\(", S.restore(S.strip_lead(first, language)))[0]
+            value = S.clean(head, language)
+            rest = text[text.find(head) + len(head) :] if head in text else ""
+        value = S.clean(value, language).strip("'\"“”«»„")
+        facts = [Fact("persona", "name", value)]
+        return facts + _persona_facts(rest, language)
+    value = first_value(text, language, cut_dash=name != "tone")
+    if name == "role":
+        pattern = d.get("role_prefix")
+        if pattern:
+            value = re.sub(pattern, "", value, count=1, flags=re.IGNORECASE).strip()
+    return [Fact("persona", name, value)]
+
+
+def _persona_facts(text: str, language: str) -> list[Fact]:
+    """What is said with a persona's name: numbers go to quantitative, the rest qualitative."""
+    out = []
+    for fact in _list(text, "persona", "qualitative", language):
+        plain = str(fact.value.get("text", ""))
+        if lexicon.any_match(language, "quantitative_cues", plain):
+            fact.field = "quantitative"
+        out.append(fact)
+    return out
+
+
+def stage_names(text: str, language: str) -> list[str]:
+    body = S.strip_lead(text.strip(), language)
+    lines = [S.BULLET.sub("", line).strip() for line in body.splitlines() if line.strip()]
+    if len(lines) >= 2:
+        names = lines
+    else:
+        if ":" in body.split(",")[0]:
+            body = body.split(":", 1)[1]
+        arrows = S.arrow_list(body)
+        names = arrows or re.split(r",|;|\s+/\s+|\s+[–—-]\s+", body)
+        if len(names) > 1 and not arrows and "," in body:
+            last = lexicon.words_re(language, "list_joiners")
+            tail = [p for p in last.split(names[-1]) if p.strip()]
+            names = names[:-1] + tail
+    out = []
+    for raw in names:
+        name = re.sub(r"\s*\([^)]*\)", "", S.clean(raw, language))
+        name = S.clean(
+            re.sub(lexicon.data(language).get("stage_lead", "(?!x)x"), "", name, flags=re.I),
+            language,
+        )
+        if name:
+            out.append(name[0].upper() + name[1:])
+    return out[:15]
+
+
+# lists ---------------------------------------------------------------------------------------
+def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
+    facts: list[Fact] = []
+    in_stage = section == "stage"
+    for sentence in S.sentences(text):
+        plain = S.strip_lead(sentence, language)
+        if not plain.strip(" .!?") or S.is_remark(S.clean(plain, language), language):
+            continue
+        whole = prose.remark(S.clean(S.restore(plain), language), language)
+        if whole:
+            _attach(whole, facts, in_stage, language)
+            continue
+        target = _sentence_field(plain, section, asked, language)
+        if target == "decision_points":
+            found = prose.decision(S.clean(S.restore(plain), language), language)
+            if found:
+                facts.append(_decision(found, S.restore(plain), language))
+                continue
+        if target in ("questions", "thoughts") and QUOTE_ITEM.search(S.restore(plain)):
+            quoted = [m.group(1) for m in QUOTE_ITEM.finditer(S.restore(plain))]
+            facts.extend(Fact(section, target, {"text": S.clean(q, language)}) for q in quoted)
+            continue
+        commas = not (target == "questions" and "?" in plain)
+        parts = S.comma_parts(plain, language, commas=commas)
+        for index, part in enumerate(parts):
+            piece = S.clean(S.restore(part), language)
+            if not piece or S.is_remark(piece, language):
+                continue
+            note = prose.remark(piece, language)
+            if note:
+                _attach(note, facts, in_stage, language)
+                continue
+            last = index == len(parts) - 1 and len(parts) > 1
+            for item in S.split_joined(piece, language, last or len(parts) == 1):
+                item = S.clean(item, language)
+                if item and not S.is_remark(item, language):
+                    facts.append(_item(item, section, target, language))
+    return [f for f in facts if _text(f)]
+
+
+def _sentence_field(sentence: str, section: str, asked: str, language: str) -> str:
+    """The field a sentence belongs to: the asked one unless it clearly says otherwise."""
+    if section != "stage":
+        if asked in ("goals", "qualitative") and lexicon.any_match(
+            language, "problem_cue", sentence
+        ):
+            return "challenges"
+        return asked
+    plain = S.restore(sentence)
+    if asked not in ("decision_points", "thoughts", "questions"):
+        ifs = lexicon.phrase_regex(lexicon.data(language).get("decision_if", []))
+        starts = re.match(rf"^\s*(?:{ifs})\s", S.strip_lead(plain, language), re.IGNORECASE)
+        if starts and prose.decision(S.clean(plain, language), language):
+            return "decision_points"
+    thought = lexicon.any_match(language, "thought_cues", plain)
+    if asked != "thoughts" and thought and QUOTE_ITEM.search(plain):
+        return "thoughts"
+    if asked == "decision_points" and not prose.decision(S.clean(plain, language), language):
+        return "pain_points" if prose.severity_of(plain, language) else asked
+    return asked
+
+
+def _decision(found: tuple[str, str], raw: str, language: str) -> Fact:
+    condition, action = found
+    risk = prose.risk_of(raw, language) if lexicon.any_match(language, "risk_cue", raw) else None
+    action_clean = S.clean(action, language)
+    if risk is None:
+        words = lexicon.data(language).get("competitor", [])
+        risk = "high" if any(w in action_clean.casefold() for w in words) else None
+    value = {"condition": S.clean(condition, language), "likely_action": action_clean}
+    return Fact("stage", "decision_points", value, {"risk": risk})
+
+
+def _item(text: str, section: str, target: str, language: str) -> Fact:
+    value: dict[str, Any] = {"text": text}
+    if section != "stage":
+        return Fact(section, target, {"text": _strip_subject(text, language, target)})
+    if target == "decision_points":
+        found = prose.decision(text, language)
+        if found:
+            return _decision(found, text, language)
+        return Fact("stage", "decision_points", {"condition": text, "likely_action": ""})
+    score, without = prose.score_of(text, language)
+    if score is not None and target != "emotions" and without:
+        return Fact(
+            "stage",
+            "emotions",
+            {"text": _strip_subject(without, language, "emotions"), "score": score},
+        )
+    if target == "emotions":
+        t = prompts.guided(language)
+        if score is None:
+            score, _ = parse.emotion_score(text, t["emotions"], t["negations"])
+        value = {"text": _strip_subject(without, language, target), "score": score}
+    elif target == "touchpoints":
+        body, dept = prose.department_in(text, language)
+        value = {"text": body, **({"department": dept} if dept else {})}
+    elif target == "pain_points":
+        body, detail = parse.bracket_detail(text)
+        level = None
+        if detail:
+            digit = detail.strip() if detail.strip() in ("1", "2", "3") else None
+            level = int(digit) if digit else None
+            level = level or prose.severity_of(detail, language) or prose.severity_of(detail, "en")
+        if level:
+            value = {"text": body, "severity": level}
+    elif target == "milestones":
+        arrows = S.arrow_list(text)
+        if arrows and len(arrows) == 2:
+            value = {"text": arrows[0], "trigger": arrows[1]}
+        else:
+            body, trig = prose.trigger(text, language)
+            value = {"text": body, **({"trigger": trig} if trig else {})}
+    else:
+        value = {"text": _strip_subject(text, language, target)}
+    return Fact("stage", target, value)
+
+
+def _strip_subject(text: str, language: str, target: str) -> str:
+    pattern = lexicon.data(language).get("subject_prefix", {}).get(target)
+    if pattern:
+        stripped = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE).strip()
+        if stripped:
+            return stripped
+    return text
+
+
+def _text(fact: Fact) -> str:
+    if isinstance(fact.value, dict):
+        return str(fact.value.get("text") or fact.value.get("condition") or "")
+    return str(fact.value or "")
+
+
+def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str) -> None:
+    """Put a remark's score, severity, risk or department on the item it follows."""
+    if not facts:
+        return
+    last = facts[-1]
+    if not isinstance(last.value, dict):
+        return
+    if note.score is not None:
+        if last.field == "emotions" or not in_stage:
+            last.value["score"] = note.score
+        else:
+            text = _strip_subject(str(last.value.get("text", "")), language, "emotions")
+            last.field, last.value = "emotions", {"text": text, "score": note.score}
+        return
+    if last.field == "decision_points" and (note.risk or note.severity):
+        last.extra["risk"] = note.risk
+        return
+    if note.severity is not None and in_stage:
+        if last.field != "pain_points":
+            last.field = "pain_points"
+            last.value = {"text": last.value.get("text", "")}
+        last.value["severity"] = note.severity
+        return
+    if note.department and in_stage:
+        if last.field == "touchpoints":
+            last.value["department"] = note.department
+        else:
+            facts.append(
+                Fact(
+                    "stage",
+                    "touchpoints",
+                    {"text": last.value.get("text", ""), "department": note.department},
+                )
+            )
