@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.cli_common import HomeOpt, console, fail, load_map
+from assistant.cli_common import HomeOpt, console, fail, load_map, plain
 from assistant.language import HELP as LANGUAGE_HELP
 from assistant.session import open_session
 from assistant.settings import get_settings
@@ -111,13 +111,17 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
             f"No model usage recorded for '{name}' (the guided mode uses no model).", markup=False
         )
         return
-    table = Table("turn", "when", "model", "calls", "prompt", "input", "output", "cost (USD)")
+    # One model for every turn (the usual case): named once below, so the table fits 80 columns.
+    models = list(dict.fromkeys(t.model for t in turns))
+    many = len(models) > 1
+    heads = ["turn", "when (UTC)", *(["model"] if many else []), "calls", "prompt", "input"]
+    table = Table(*heads, "output", "cost (USD)")
     for t in turns:
         usd = f"{t.cost:.4f}" if t.cost is not None else "?"
         table.add_row(
             str(t.turn),
-            t.at[:19],
-            t.model,
+            t.at[:16].replace("T", " "),
+            *([plain(t.model)] if many else []),
             str(t.calls),
             str(t.first_prompt_tokens),
             str(t.input_tokens),
@@ -127,8 +131,9 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
     out = console()
     out.print(table)
     usd = f"${cost:.4f}" if cost is not None else "unknown (no price for this model)"
+    model = "" if many else f" ({plain(models[0])})"
     out.print(
-        f"Map '{name}': {len(turns)} turns, {total.calls} model calls, "
+        f"Map '{plain(name)}'{model}: {len(turns)} turns, {total.calls} model calls, "
         f"{total.input_tokens} input + {total.output_tokens} output tokens, estimated cost {usd}."
     )
     if total.estimated:

@@ -211,7 +211,7 @@ def test_removing_the_users_content_waits_for_a_later_turn(home: Path) -> None:
     reply = session.send("Remove the Compare stage")
     assert [s.name for s in session.map.stages] == ["Notice", "Compare", "Buy"]
     assert any("proposed in this turn" in e for e in reply.errors)
-    assert "Waiting for your OK: remove stage 'Compare'" in reply.text, "said by the code"
+    assert "Waiting for your OK: remove the stage 'Compare'" in reply.text, "said by the code"
     pending = session.state.pending
     assert [p.what for p in pending] == ["remove stage 'Compare' and everything on it"]
     # the proposal is part of the conversation's state on disk: a new session sees it

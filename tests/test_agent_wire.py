@@ -202,6 +202,10 @@ def test_chat_end_to_end_and_usage_command(home: Path, server: FakeOpenAI) -> No
     usage = CliRunner().invoke(app, ["usage", "acme", "--home", str(home)])
     assert usage.exit_code == 0, usage.output
     assert "2 turns, 3 model calls" in usage.output and "estimated cost $" in usage.output
+    # one model: named once in the summary, so the table fits an 80-column terminal
+    assert "Map 'acme' (openai:gpt-4.1-mini): 2 turns" in usage.output
+    table = [line for line in usage.output.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and max(len(line) for line in table) <= 80, usage.output
 
 
 def test_usage_command_without_model_turns(home: Path) -> None:

@@ -2,11 +2,13 @@
 
 `update_map` takes a list of operations (set, add, edit, remove, move in any field of any
 stage) and applies them as ONE change through `ToolContext.apply` (validated, persisted, one
-undo). Removing or rewording what the user gave is not applied: it becomes a proposal the
-user approves with `decide` in a later turn, like suggestions. Nothing proposed in the current
-turn (a suggestion, an idea, a removal) can be approved in that same turn: the user has to
-have seen it. That is what keeps an instruction hidden in a research document or a knowledge
-card from deleting the map through an obedient model.
+undo). Removing or rewording what the user gave is not applied: it becomes a proposal, listed
+to the user by the code. Nothing proposed in the current turn (a suggestion, an idea, a
+removal) can be approved in that same turn, and a proposal is only approved when the user's
+own message of this turn says yes to it (read by the engine with the one verdict parser,
+`assistant/agent/proposals.py`, and handed to `begin_turn`); their "no" drops it. That is what
+keeps an instruction hidden in a research document or a knowledge card, or a model that does
+not listen, from deleting the map.
 
 Text that comes from documents and cards is returned between data markers, never as
 instructions. The guided engine and the CLI keep using the fine-grained tools of
@@ -73,6 +75,10 @@ class LeanTools:
         self.pending: list[PendingChange] = [] if pending is None else pending
         """Proposed removals; the session's interview state's list, so they persist."""
         self.turn_started = now()
+        self.agreed: set[str] = set()
+        """Proposals the user's message of this turn says yes to (only these may be approved)."""
+        self.declined: list[PendingChange] = []
+        """Proposals the user's message of this turn said no to (dropped at its start)."""
         self._specs: dict[str, tuple[type[BaseModel], Callable[[Any], LeanResult]]] = {
             "update_map": (la.UpdateMap, self._update_map),
             "skip": (la.Skip, self._skip),
@@ -87,9 +93,18 @@ class LeanTools:
         self._tools = [self._tool(name, model) for name, (model, _) in self._specs.items()]
 
     # the interface ---------------------------------------------------------------------------
-    def begin_turn(self) -> None:
-        """A new user message: what was proposed before it has now been seen by the user."""
+    def begin_turn(
+        self, agreed: list[str] | None = None, declined: list[str] | None = None
+    ) -> None:
+        """A new user message: what was proposed before it has now been seen by the user.
+
+        `agreed` and `declined` are the proposal ids the message itself says yes and no to;
+        declined proposals are dropped now (nothing is removed)."""
         self.turn_started = now()
+        self.agreed = set(agreed or [])
+        no = set(declined or [])
+        self.declined = [p for p in self.pending if p.id in no]
+        self.pending[:] = [p for p in self.pending if p.id not in no]
 
     def list(self) -> list[BaseTool]:
         return list(self._tools)
@@ -283,8 +298,16 @@ class LeanTools:
             if proposal is not None:
                 if proposal.created >= self.turn_started:
                     problems.append(f"{ref} was proposed in this turn: ask the user first.")
+                elif ref not in self.agreed:
+                    problems.append(
+                        f"the user's message does not say yes to {ref}: nothing removed. "
+                        "Ask them; approve only after they answer yes."
+                    )
                 else:
                     run_ops.append(proposal)
+                continue
+            if any(p.id == ref for p in self.declined):
+                problems.append(f"the user said no to {ref}: it is dropped, nothing removed.")
                 continue
             try:
                 _, item = journey.find_item(ref)
@@ -304,6 +327,8 @@ class LeanTools:
             proposal = self.proposal(ref)
             if proposal is not None:
                 self.pending.remove(proposal)
+                lines.append(f"Dropped {ref}: nothing removed.")
+            elif any(p.id == ref for p in self.declined):
                 lines.append(f"Dropped {ref}: nothing removed.")
             else:
                 reject_items.append(ref)

@@ -7,7 +7,17 @@ changing a map: `tools/lean.py` runs the operations inside one `ToolContext.appl
 
 from __future__ import annotations
 
-from assistant.schema import ITEM_TYPES, DecisionPoint, Item, JourneyMap, Provenance, Source, Stage
+from assistant.schema import (
+    ITEM_TYPES,
+    PERSONA_LIST_FIELDS,
+    STAGE_FIELDS,
+    DecisionPoint,
+    Item,
+    JourneyMap,
+    Provenance,
+    Source,
+    Stage,
+)
 from tools import map_args as a
 from tools import map_tools as m
 from tools.context import ToolError
@@ -201,16 +211,33 @@ def _field_of(journey: JourneyMap, lst: list) -> str:
     return ""
 
 
+def locate(journey: JourneyMap, ref: str) -> tuple[Stage | None, str, Stage | Item] | None:
+    """Where a stage or item is: (its stage or None for the persona, its field, itself)."""
+    for stage in journey.stages:
+        if stage.id == ref:
+            return stage, "stages", stage
+    for stage in journey.stages:
+        for field in STAGE_FIELDS:
+            for x in getattr(stage, field):
+                if x.id == ref:
+                    return stage, field, x
+    for field in PERSONA_LIST_FIELDS:
+        for x in getattr(journey.persona, field):
+            if x.id == ref:
+                return None, f"persona.{field}", x
+    return None
+
+
 def _describe(journey: JourneyMap, target: Stage | Item) -> str:
-    """What a proposal would remove, in words the user recognises. Research text is not
-    quoted (proposals are listed in the system prompt, which carries no document text)."""
+    """What a proposal would remove, in words the model recognises (the user's words are
+    rendered per language by `assistant/agent/proposals.py`). Research text is not quoted
+    (proposals are listed in the system prompt, which carries no document text)."""
     if isinstance(target, Stage):
         return f"stage '{target.name}' and everything on it"
     text = f'"{target.text}"'
     if target.provenance.source is Source.document:
         text = f"{target.id} (from research)"
-    for stage in journey.stages:
-        for field in LIST_FIELDS:
-            if any(x is target for x in getattr(stage, field, None) or []):
-                return f"{field} {text} of {stage.name}"
+    found = locate(journey, target.id)
+    if found is not None and found[0] is not None:
+        return f"{found[1]} {text} of {found[0].name}"
     return text

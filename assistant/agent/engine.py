@@ -35,7 +35,7 @@ from langchain_core.messages import (
 )
 
 from assistant import prompts, providers
-from assistant.agent import prompt, recovery, tokens
+from assistant.agent import prompt, proposals, recovery, tokens
 from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.guided import parse
 from assistant.settings import Settings
@@ -106,7 +106,10 @@ class AgentEngine:
                 notes.append(prompt.message(language, "truncated", chars=f"{limit:,}"))
         journey = session.map
         lean = self.lean_tools(session)
-        lean.begin_turn()
+        if text is None:
+            lean.begin_turn()
+        else:  # the user's own yes/no to what waits for their OK, read by code, not the model
+            lean.begin_turn(*proposals.answer(text, language, list(lean.pending)))
         past = session.store.messages(session.map_id, limit=2 * self.settings.history_turns + 2)
         if text is not None and past and past[-1]["role"] == "user":
             past = past[:-1]  # the session stored the current message before calling us
@@ -118,7 +121,12 @@ class AgentEngine:
             past,
             self.settings.history_turns,
             user_text,
-            proposals=[f"{p.id} {p.what}" for p in lean.pending],
+            proposals=[
+                f"{p.id} {p.what}"
+                + (" (the user's message says yes)" if p.id in lean.agreed else "")
+                for p in lean.pending
+            ],
+            declined=[f"{p.id} {p.what}" for p in lean.declined],
         )
         self.last_messages = list(messages)
         return (yield from self._loop(session, messages, notes, stream))
@@ -193,9 +201,11 @@ class AgentEngine:
             yield _sep(said) + sentence
             said.append(sentence)
             done = recovery.is_auth_failure(exc)
-        fresh = [p.what for p in lean.pending if p.created >= lean.turn_started]
-        if fresh:  # said by the code, not the model: the user always sees what awaits an OK
-            notice = prompt.message(language, "pending", what="; ".join(fresh))
+        if any(p.created >= lean.turn_started for p in lean.pending):
+            # said by the code, not the model, in the user's language: what awaits their OK
+            what = proposals.listed(session.map, lean.pending, language)
+            key = "pending" if len(lean.pending) == 1 else "pending_many"
+            notice = prompt.message(language, key, what=what)
             yield _sep(said) + notice
             said.append(notice)
         self._record(session, usage)
@@ -354,8 +364,9 @@ def _has_research(session: Session) -> bool:
 
 def _fallback(language: str, changes: list[ToolResult]) -> str:
     if changes:
+        # The tools' summaries are English: the English text quotes them, the others count.
         what = " ".join(r.summary for r in changes)
-        return prompt.message(language, "recorded", what=what)
+        return prompt.message(language, "recorded", what=what, count=len(changes))
     return prompt.message(language, "empty")
 
 

@@ -50,11 +50,15 @@ def message(language: str, key: str, **values: Any) -> str:
 
 
 def system_prompt(
-    journey: JourneyMap, language: str, tools: set[str], proposals: list[str] | None = None
+    journey: JourneyMap,
+    language: str,
+    tools: set[str],
+    proposals: list[str] | None = None,
+    declined: list[str] | None = None,
 ) -> str:
     return prompts.render(
         "agent/system.md.j2",
-        state=map_state(journey, proposals).strip(),
+        state=map_state(journey, proposals, declined).strip(),
         knowledge="search" in tools,
         research="research_suggestions" in tools,
         language=language,
@@ -67,7 +71,9 @@ def opening_instruction(journey: JourneyMap) -> str:
     return prompts.render("agent/opening.md.j2", started=started).strip()
 
 
-def map_state(journey: JourneyMap, proposals: list[str] | None = None) -> str:
+def map_state(
+    journey: JourneyMap, proposals: list[str] | None = None, declined: list[str] | None = None
+) -> str:
     """The compact, bounded state of the map for the system prompt.
 
     One gap format (`stage:2:relief`); skipped gaps are shown as skipped, never as open; every
@@ -120,6 +126,7 @@ def map_state(journey: JourneyMap, proposals: list[str] | None = None) -> str:
         skipped=_bounded(skipped, SKIPPED),
         pains=_pains(journey),
         waiting=_waiting(journey, proposals or []),
+        declined=_bounded([_cut(p, 90) for p in declined or []], WAITING),
     )
 
 
@@ -152,10 +159,11 @@ def build(
     turns: int,
     user_text: str,
     proposals: list[str] | None = None,
+    declined: list[str] | None = None,
 ) -> list[BaseMessage]:
     """The messages of one model request at the start of a turn."""
     return [
-        SystemMessage(system_prompt(journey, language, tools, proposals)),
+        SystemMessage(system_prompt(journey, language, tools, proposals, declined)),
         *history(past, turns),
         HumanMessage(user_text),
     ]
