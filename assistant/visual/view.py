@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.completeness import ASKED_STAGE_FIELDS, status
-from assistant.render import FIELD_TITLES
 from assistant.schema import (
     ContentIdea,
     DecisionPoint,
@@ -22,11 +21,11 @@ from assistant.schema import (
     Source,
     Touchpoint,
 )
+from assistant.visual.labels import fill, labels
 
 LANES: tuple[str, ...] = (*ASKED_STAGE_FIELDS, "content_ideas")
 """Rows of the swimlane, in the method's order. Opportunities join only when a stage has one."""
 
-LANE_TITLES = {**FIELD_TITLES, "milestones": "Milestones"}
 LANE_ICONS = {
     "goals": "◎",
     "actions": "➜",
@@ -41,20 +40,13 @@ LANE_ICONS = {
     "opportunities": "✦",
     "content_ideas": "✎",
 }
-SEVERITY = {1: "low", 2: "medium", 3: "high"}
-FORMAT_LABELS = {
-    "blog_post": "Blog post",
-    "email": "Email",
-    "email_series": "Email series",
-    "webinar": "Webinar",
-    "white_paper": "White paper",
-    "checklist": "Checklist",
-    "case_study": "Case study",
-    "comparison_page": "Comparison page",
-    "social_post": "Social post",
-    "faq": "FAQ",
-    "video": "Video",
-}
+FORMAT_LABELS: dict[str, str] = labels("en")["map"]["formats"]
+"""English names of the content formats (`format_labels(language)` for the others)."""
+
+
+def format_labels(language: str = "en") -> dict[str, str]:
+    """Content format -> its name in the language."""
+    return dict(labels(language)["map"]["formats"])
 
 
 @dataclass
@@ -72,6 +64,15 @@ class Chip:
     evidence: list[str] = field(default_factory=list)
     """Citation ids backing the item."""
     source: str = "user"
+    id: str = ""
+    """The item's id (the web page edits the item it points at)."""
+    badge: str = ""
+    """The kind's label shown above the text (Suggested, Accepted...), empty for facts."""
+
+    @property
+    def research(self) -> bool:
+        """Backed by the team's own research (not only by a knowledge card)."""
+        return self.source == "document" or any(e.startswith("doc:") for e in self.evidence)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Lane:
 
 @dataclass
 class StageHead:
+    id: str
     number: int
     name: str
     filled: int
@@ -114,6 +116,9 @@ class MapView:
     percent: int
     counts: dict[str, int]
     """How many chips of each kind the map holds (for the legend)."""
+    t: dict
+    """The map's labels in its language (prompts/web/<lang>.yaml, section `map`)."""
+    language: str = "en"
 
     @property
     def curve_points(self) -> str:
@@ -121,8 +126,9 @@ class MapView:
         return " ".join(f"{p.x:.2f},{p.y:.2f}" for p in self.curve if p.y is not None)
 
 
-def chip(item: Item) -> Chip:
+def chip(item: Item, language: str = "en") -> Chip:
     """An item as a chip, with its badges and provenance marking."""
+    t = labels(language)["map"]
     prov = item.provenance
     if isinstance(item, ContentIdea) and item.status == "rejected":
         kind = "rejected"
@@ -140,17 +146,18 @@ def chip(item: Item) -> Chip:
     if isinstance(item, Emotion):
         tags.append((f"score s{item.score + 2}", f"{item.score:+d}"))
     if isinstance(item, PainPoint):
-        tags.append((f"sev sev{item.severity}", SEVERITY[item.severity]))
+        tags.append((f"sev sev{item.severity}", t["severities"][item.severity]))
     if isinstance(item, Milestone) and item.trigger:
         detail = f"→ {item.trigger}"
     if isinstance(item, DecisionPoint):
-        text = f"If {item.condition}"
-        detail = f"then {item.likely_action}"
-        tags.append((f"risk risk-{item.competitor_risk}", f"{item.competitor_risk} risk"))
+        text = fill(t["if"], condition=item.condition)
+        detail = fill(t["then"], action=item.likely_action)
+        risk = t["risks"].get(item.competitor_risk, item.competitor_risk)
+        tags.append((f"risk risk-{item.competitor_risk}", fill(t["risk"], risk=risk)))
     if isinstance(item, ContentIdea):
-        tags.append(("fmt", FORMAT_LABELS.get(item.format, item.format)))
+        tags.append(("fmt", t["formats"].get(item.format, item.format)))
         if item.status != "proposed":
-            tags.append((f"status st-{item.status}", item.status))
+            tags.append((f"status st-{item.status}", t["statuses"].get(item.status, item.status)))
         detail = item.angle
     return Chip(
         text=text,
@@ -159,10 +166,12 @@ def chip(item: Item) -> Chip:
         detail=detail,
         evidence=list(prov.evidence),
         source=prov.source.value if isinstance(prov.source, Source) else str(prov.source),
+        id=item.id,
+        badge=t["badge"].get(kind, ""),
     )
 
 
-def curve(journey: JourneyMap) -> list[CurvePoint]:
+def curve(journey: JourneyMap, language: str = "en") -> list[CurvePoint]:
     """The emotion curve: one point per stage at its column's centre; y from +2 (top) to -2."""
     count = len(journey.stages)
     points = []
@@ -170,41 +179,44 @@ def curve(journey: JourneyMap) -> list[CurvePoint]:
         score = stage.emotion_score()
         x = (index + 0.5) * 100 / count
         y = None if score is None else 10 + (2 - score) * 20  # +2 -> 10, 0 -> 50, -2 -> 90
-        label = "no emotion yet" if score is None else f"{score:+.1f}"
+        label = labels(language)["map"]["no_emotion"] if score is None else f"{score:+.1f}"
         points.append(CurvePoint(x=x, y=y, score=score, label=label))
     return points
 
 
-def map_view(journey: JourneyMap) -> MapView:
-    """Everything the swimlane templates show about a map."""
+def map_view(journey: JourneyMap, language: str | None = None) -> MapView:
+    """Everything the swimlane templates show about a map, labelled in `language` (by
+    default the map's own)."""
+    lang = language or journey.language
+    t = labels(lang)["map"]
     c, p = journey.context, journey.persona
     st = status(journey)
     sections = {s.key: s for s in st.sections}
     facts = [
-        (label, value)
-        for label, value in (
-            ("Company", c.company),
-            ("Product", c.product),
-            ("Market", c.market.upper() if c.market else None),
-            ("Purpose", c.purpose),
-            ("Destination", c.destination),
-            ("Persona", p.name),
-            ("Role", p.role),
-            ("Tone", p.tone),
+        (t["facts"][key], value)
+        for key, value in (
+            ("company", c.company),
+            ("product", c.product),
+            ("market", c.market.upper() if c.market else None),
+            ("purpose", c.purpose),
+            ("destination", c.destination),
+            ("persona", p.name),
+            ("role", p.role),
+            ("tone", p.tone),
         )
         if value
     ]
     persona_lists = [
-        (title, [chip(i) for i in items])
-        for title, items in (
-            ("Goals", p.goals),
-            ("Challenges", p.challenges),
-            ("Channels", p.channels),
-            ("Numbers", p.quantitative),
-            ("Customer stories", p.qualitative),
-            ("Evidence sources", p.evidence_sources),
+        (t["persona_lists"][key], [chip(i, lang) for i in getattr(p, key)])
+        for key in (
+            "goals",
+            "challenges",
+            "channels",
+            "quantitative",
+            "qualitative",
+            "evidence_sources",
         )
-        if items
+        if getattr(p, key)
     ]
     lane_keys = list(LANES)
     if any(s.opportunities for s in journey.stages):
@@ -212,9 +224,9 @@ def map_view(journey: JourneyMap) -> MapView:
     lanes = [
         Lane(
             key=key,
-            title=LANE_TITLES[key],
+            title=t["lanes"][key],
             icon=LANE_ICONS[key],
-            cells=[[chip(i) for i in getattr(stage, key)] for stage in journey.stages],
+            cells=[[chip(i, lang) for i in getattr(stage, key)] for stage in journey.stages],
         )
         for key in lane_keys
     ]
@@ -223,6 +235,7 @@ def map_view(journey: JourneyMap) -> MapView:
         section = sections.get(f"stage:{number}")
         heads.append(
             StageHead(
+                id=stage.id,
                 number=number,
                 name=stage.name,
                 filled=section.filled if section else 0,
@@ -230,14 +243,14 @@ def map_view(journey: JourneyMap) -> MapView:
                 suggestion=stage.provenance.accepted is False,
             )
         )
-    counts = {"fact": 0, "suggestion": 0, "accepted": 0, "rejected": 0, "evidence": 0}
+    counts = {"fact": 0, "suggestion": 0, "accepted": 0, "rejected": 0, "research": 0}
     for lane in lanes:
         for cell in lane.cells:
             for ch in cell:
                 counts[ch.kind] += 1
-                counts["evidence"] += bool(ch.evidence)
-    who = p.name or "the customer"
-    title = f"{c.company or journey.name}: {who}'s journey"
+                counts["research"] += ch.research
+    who = p.name or t["the_customer"]
+    title = fill(t["title"], company=c.company or journey.name, persona=who)
     return MapView(
         title=title,
         name=journey.name,
@@ -245,7 +258,9 @@ def map_view(journey: JourneyMap) -> MapView:
         persona_lists=persona_lists,
         stages=heads,
         lanes=lanes,
-        curve=curve(journey),
+        curve=curve(journey, lang),
         percent=st.percent,
         counts=counts,
+        t=t,
+        language=lang,
     )
