@@ -36,4 +36,4 @@ def sample_panel() -> str:
     """The sample map, drawn like the live one."""
     from assistant.web.sample import sample_map
 
-    return views.map_panel(sample_map())
+    return views.map_panel(sample_map(), editable=False)

@@ -6,9 +6,7 @@ whole look of the page is tested without a server or a browser.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,11 +14,12 @@ from assistant import prompts
 from assistant.completeness import Status
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
-from assistant.visual.view import FORMAT_LABELS
+from assistant.visual.labels import fill, labels
+from assistant.visual.view import format_labels
 
 Message = dict[str, str]
 
-IDEA_COLUMNS = ["stage", "format", "title", "angle", "pain point", "status", "source", "id"]
+IDEA_COLUMNS: list[str] = labels("en")["ideas"]["columns"]
 INGEST_COLUMNS = ["file", "result", "new chunks", "already stored", "reason"]
 
 
@@ -50,9 +49,10 @@ def history_messages(history: Iterable[dict[str, Any]]) -> list[Message]:
     ]
 
 
-def map_panel(journey: JourneyMap) -> str:
-    """The live map for the page: its scoped stylesheet and the swimlane fragment."""
-    return f"<style>{map_css()}</style>{map_fragment(journey)}"
+def map_panel(journey: JourneyMap, editable: bool = True) -> str:
+    """The live map for the page: its scoped stylesheet and the swimlane fragment, labelled
+    in the map's language; `editable` adds the click targets of the edit panel."""
+    return f"<style>{map_css()}</style>{map_fragment(journey, editable=editable)}"
 
 
 def _question_key(gap: str) -> str:
@@ -81,22 +81,23 @@ def gap_label(journey: JourneyMap, gap: str, language: str = "en") -> str:
 
 def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:
     """What the next question asks for and why it matters (from prompts/guided/<lang>.yaml)."""
+    app = labels(language)["app"]
     if not gap:
         return (
-            '<div class="jw-purpose"><b>Nothing left to ask.</b> '
-            "Review the map, accept or reject suggestions, and export it.</div>"
+            f'<div class="jw-purpose"><b>{html.escape(app["done_title"])}</b> '
+            f"<span>{html.escape(app['done_text'])}</span></div>"
         )
     t = prompts.guided(language)
     why = t["questions"].get(_question_key(gap), {}).get("why", "")
     why = prompts.fill(why, persona=journey.persona.name or "the customer") if why else ""
     return (
         f'<div class="jw-purpose" data-gap="{html.escape(gap)}">'
-        f"<b>Next: {html.escape(gap_label(journey, gap, language))}</b>"
+        f"<b>{html.escape(app['next'])} {html.escape(gap_label(journey, gap, language))}</b>"
         f"<span>{html.escape(why)}</span></div>"
     )
 
 
-def progress_html(st: Status) -> str:
+def progress_html(st: Status, language: str = "en") -> str:
     """The progress meter: overall percentage and one chip per section."""
     chips = "".join(
         f'<span class="jw-sec{" done" if not s.missing else ""}" title="{html.escape(s.key)}">'
@@ -106,26 +107,38 @@ def progress_html(st: Status) -> str:
     return (
         f'<div class="jw-progress" data-percent="{st.percent}">'
         f'<div class="jw-bar"><div style="width:{st.percent}%"></div></div>'
-        f"<b>{st.percent}% complete</b>{chips}</div>"
+        f"<b>{html.escape(fill(labels(language)['app']['progress'], percent=st.percent))}</b>"
+        f"{chips}</div>"
     )
 
 
-def idea_rows(journey: JourneyMap, fmt: str | None = None) -> list[list[str]]:
-    """Content ideas per stage (stage order), optionally only one format."""
+def idea_rows(
+    journey: JourneyMap,
+    fmt: str | None = None,
+    stage: str | None = None,
+    status: str | None = None,
+) -> list[list[str]]:
+    """Content ideas per stage (stage order), optionally one format, stage (id) or status."""
+    names = format_labels(journey.language)
+    statuses = labels(journey.language)["map"]["statuses"]
     rows = []
-    for number, stage in enumerate(journey.stages, 1):
-        pains = {p.id: p.text for p in stage.pain_points}
-        for idea in stage.content_ideas:
-            if fmt and idea.format != fmt:
+    for number, st in enumerate(journey.stages, 1):
+        if stage and st.id != stage:
+            continue
+        pains = {p.id: p.text for p in st.pain_points}
+        for idea in st.content_ideas:
+            if (fmt and idea.format != fmt) or (status and idea.status != status):
                 continue
             rows.append(
                 [
-                    f"{number}. {stage.name}",
-                    FORMAT_LABELS.get(idea.format, idea.format),
+                    f"{number}. {st.name}",
+                    names.get(idea.format, idea.format),
                     idea.text,
                     idea.angle,
                     pains.get(idea.pain_point_id or "", ""),
-                    idea.status,
+                    idea.cta,
+                    idea.channel,
+                    statuses.get(idea.status, idea.status),
                     idea.provenance.source.value,
                     idea.id,
                 ]
@@ -133,13 +146,26 @@ def idea_rows(journey: JourneyMap, fmt: str | None = None) -> list[list[str]]:
     return rows
 
 
-def ideas_csv(journey: JourneyMap, fmt: str | None = None) -> str:
-    """The ideas table as CSV (the same rows the Ideas tab shows)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(IDEA_COLUMNS)
-    writer.writerows(idea_rows(journey, fmt))
-    return out.getvalue()
+def idea_targets(journey: JourneyMap) -> list[tuple[str, str]]:
+    """(label, value) choices for "generate ideas for": the whole map, each stage, and each
+    confirmed pain point (`stage:<id>`, `pain:<stage id>|<pain id>`)."""
+    t = labels(journey.language)["ideas"]
+    out = [(t["whole_map"], "")]
+    for number, st in enumerate(journey.stages, 1):
+        out.append((f"{number}. {st.name}", f"stage:{st.id}"))
+        for pain in st.pain_points:
+            if not pain.provenance.is_suggestion:
+                label = f"{number}. {st.name} · {t['pain_prefix']}: {pain.text}"
+                out.append((label[:120], f"pain:{st.id}|{pain.id}"))
+    return out
+
+
+def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
+    """The content calendar (assistant.ideas' CSV): stage, pain point, format, title, angle,
+    CTA, channel, status; rejected ideas only when asked."""
+    from assistant.ideas import idea_lists, to_csv
+
+    return to_csv(journey, idea_lists(journey, include_rejected=include_rejected))
 
 
 def ingest_rows(report: Any) -> list[list[Any]]:
