@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 open_btn = gr.Button(t["maps"]["open"])
                 with gr.Row():
                     new_name = gr.Textbox(label=t["maps"]["new_name"], elem_id="jw-new-name")
-                    create_btn = gr.Button(t["maps"]["create"], variant="primary")
+                    create_btn = gr.Button(
+                        t["maps"]["create"], variant="primary", elem_id="jw-create"
+                    )
                 with gr.Row():
                     rename_to = gr.Textbox(label=t["maps"]["rename_to"])
                     rename_btn = gr.Button(t["maps"]["rename"])
