@@ -8,6 +8,7 @@ here, so it is tested without a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.completeness import ASKED_STAGE_FIELDS, status
 from assistant.schema import (
@@ -68,6 +69,9 @@ class Chip:
     """The item's id (the web page edits the item it points at)."""
     badge: str = ""
     """The kind's label shown above the text (Suggested, Accepted...), empty for facts."""
+
+    evidence_labels: list[str] = field(default_factory=list)
+    """What the evidence badge says: a card's title, or "research" for the team's files."""
 
     @property
     def research(self) -> bool:
@@ -168,7 +172,22 @@ def chip(item: Item, language: str = "en") -> Chip:
         source=prov.source.value if isinstance(prov.source, Source) else str(prov.source),
         id=item.id,
         badge=t["badge"].get(kind, ""),
+        evidence_labels=list(dict.fromkeys(_evidence_label(e, t) for e in prov.evidence)),
     )
+
+
+@cache
+def _card_titles() -> dict[str, str]:
+    from assistant.retrieval.cards import shipped_cards
+
+    return {card.citation: card.title for card in shipped_cards()}
+
+
+def _evidence_label(citation: str, t: dict) -> str:
+    """A citation as people read it: the card's title, or "research" for an uploaded file."""
+    if citation.startswith("doc:"):
+        return str(t["research_source"])
+    return _card_titles().get(citation, citation)
 
 
 def curve(journey: JourneyMap, language: str = "en") -> list[CurvePoint]:

@@ -35,6 +35,9 @@ CLICK_JS = """
     const target = event.target.closest && event.target.closest('#jw-map [data-item], #jw-map [data-add]');
     if (!target) return;
     document.querySelectorAll('#jw-map .jm-picked').forEach((c) => c.classList.remove('jm-picked'));
+    // Dock the editor on the side away from the clicked card, so the card stays in sight.
+    const box = target.getBoundingClientRect();
+    document.body.classList.toggle('jw-dock-left', box.left + box.width / 2 > window.innerWidth / 2);
     if (target.dataset.item) {
       target.classList.add('jm-picked');
       pick('item:' + target.dataset.item);
@@ -106,6 +109,7 @@ class EditPanel:
             self.accept,
             self.reject,
             self.move,
+            self.undo,
             self.form,
         ]
 
@@ -206,6 +210,7 @@ def show(form: CardForm, language: str, stages: list[tuple[str, str]]) -> tuple:
         gr.update(visible=editing and form.suggestion, value=e["accept"]),
         gr.update(visible=editing and form.suggestion, value=e["reject"]),
         gr.update(visible=editing, value=e["move"]),
+        gr.update(value=e["undo"]),
         form,
     )
 

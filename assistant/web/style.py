@@ -31,6 +31,7 @@ APP_CSS = """
 #jw-edit { position: fixed; right: 16px; bottom: 16px; width: min(400px, calc(100vw - 32px));
   max-height: calc(100vh - 32px); overflow: auto; z-index: 1000; background: var(--background-fill-primary, #fff);
   border: 1px solid #d5d9e6; border-radius: 12px; box-shadow: 0 10px 30px rgba(31,37,68,.25); padding: 10px 12px; }
+body.jw-dock-left #jw-edit { right: auto; left: 16px; }
 #jw-edit-head p { margin: 0; }
 .jw-offscreen { position: absolute !important; left: -10000px !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; }

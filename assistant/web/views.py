@@ -67,16 +67,23 @@ def _question_key(gap: str) -> str:
 def gap_label(journey: JourneyMap, gap: str, language: str = "en") -> str:
     """A human label for a gap key: `stage:2:touchpoints` -> `Stage 2 'Look around': touchpoints`."""
     t = prompts.guided(language)
+    g = labels(language)["app"]["gaps"]
     parts = gap.split(":")
     if parts[0] == "context":
-        return "Context: " + t["context_fields"].get(parts[1], parts[1])
+        return f"{g['context']}: " + t["context_fields"].get(parts[1], parts[1])
     if parts[0] == "persona":
-        return "Persona: " + t["persona_fields"].get(parts[1], parts[1])
+        return f"{g['persona']}: " + t["persona_fields"].get(parts[1], parts[1])
     if parts[0] == "stage" and len(parts) == 3:
         number = int(parts[1])
         name = journey.stages[number - 1].name if number <= len(journey.stages) else "?"
-        return f"Stage {number} '{name}': " + t["stage_fields"].get(parts[2], parts[2])
-    return "Stages of the journey" if gap == "stages" else gap
+        head = fill(g["stage"], number=number, name=name)
+        return f"{head}: " + t["stage_fields"].get(parts[2], parts[2])
+    return str(g["stages"]) if gap == "stages" else gap
+
+
+def section_label(key: str, label: str, language: str) -> str:
+    """A progress chip's label in the language (stage chips keep the stage's name)."""
+    return str(labels(language)["app"]["gaps"].get(key, label)) if ":" not in key else label
 
 
 def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:
@@ -101,7 +108,7 @@ def progress_html(st: Status, language: str = "en") -> str:
     """The progress meter: overall percentage and one chip per section."""
     chips = "".join(
         f'<span class="jw-sec{" done" if not s.missing else ""}" title="{html.escape(s.key)}">'
-        f"{html.escape(s.label)} {s.filled}/{s.total}</span>"
+        f"{html.escape(section_label(s.key, s.label, language))} {s.filled}/{s.total}</span>"
         for s in st.sections
     )
     return (
