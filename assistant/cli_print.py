@@ -18,7 +18,9 @@ class WordWrap:
 
     def __init__(self, out: Console, width: int | None = None) -> None:
         self.out = out
-        self.width = max(20, (width or out.width or 80) - 1)  # the last column wraps early on some terminals
+        self.width = max(
+            20, (width or out.width or 80) - 1
+        )  # the last column wraps early on some terminals
         self.column = 0
         self.word = ""
 

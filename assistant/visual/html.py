@@ -36,7 +36,9 @@ def map_css() -> str:
     return (TEMPLATES / "map.css").read_text(encoding="utf-8")
 
 
-def map_fragment(journey: JourneyMap, *, editable: bool = False, language: str | None = None) -> str:
+def map_fragment(
+    journey: JourneyMap, *, editable: bool = False, language: str | None = None
+) -> str:
     """The swimlane map as an HTML fragment (`<div class="jmap">`), without its CSS.
 
     `editable` (the web page) marks each card with its item id and puts a "+" in every cell,

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 ingest_table = gr.Dataframe(
                     headers=views.INGEST_COLUMNS, interactive=False, label=r["table"]
                 )
-                research_next = gr.Markdown(visible=False, elem_id="jw-research-next")
+                research_next = gr.Markdown(elem_id="jw-research-next")
                 suggest_btn = gr.Button(r["suggest"], elem_id="jw-suggest")
                 research_note = gr.Markdown(elem_id="jw-research-note")
             with gr.Tab(a["tabs"]["ideas"], id="ideas") as tab_ideas:
@@ -126,7 +126,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 fmt = gr.Radio(
                     [(v, k) for k, v in EXPORT_LABELS.items()], value="html", label="Format"
                 )
-                export_btn = gr.Button(t["export"]["button"], variant="primary", elem_id="jw-export")
+                export_btn = gr.Button(
+                    t["export"]["button"], variant="primary", elem_id="jw-export"
+                )
                 export_file = gr.File(
                     label=t["export"]["file"], interactive=False, elem_id="jw-file"
                 )
@@ -172,7 +174,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 gr.update(label=i["format"]),
                 gr.update(label=i["stage"]),
                 gr.update(label=i["status"]),
-                gr.update(label=i["table"], headers=i["columns"]),
+                gr.update(label=i["table"]),
                 gr.update(label=i["pick"]),
                 gr.update(value=i["accept"]),
                 gr.update(value=i["reject"]),
@@ -207,7 +209,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             ]
             statuses = [(i["all_status"], "")] + [(v, k) for k, v in m["statuses"].items()]
             return (
-                gr.update(value=rows, headers=i["columns"]),
+                {"headers": i["columns"], "data": rows},
                 pick,
                 gr.update(choices=views.idea_targets(journey), value=""),
                 gr.update(choices=formats, value=fmt_v or ""),
@@ -242,12 +244,12 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
         def on_open(name: str, old: Any) -> tuple:
             sess, messages = _call(h.open, name)
             _close(old)
-            return show_opened(sess, messages, f"'{sess.map.name}' ✓")
+            return show_opened(sess, messages, _note(sess, "opened", sess.map.name))
 
         def on_create(name: str, old: Any) -> tuple:
             sess, messages = _call(h.open, name, True)
             _close(old)
-            return show_opened(sess, messages, f"'{sess.map.name}' ✓")
+            return show_opened(sess, messages, _note(sess, "created", sess.map.name))
 
         skip_all = tuple(gr.skip() for _ in range(2 + len(panels) + 1))
 
@@ -279,7 +281,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 f"## {labels(language)['app']['title']} · {name}",
                 gr.update(choices=h.map_names(), value=name),
                 h.panels(sess)[0],
-                f"'{name}' ✓",
+                _note(sess, "renamed", name),
             )
 
         def on_delete(yes: bool, sess: Any) -> tuple:
@@ -287,12 +289,12 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             gone = sess.map.name
             _call(h.delete, sess, yes)
             new_sess, messages = h.resume(None, None)
-            return show_opened(new_sess, messages, f"'{gone}' ✕")
+            return show_opened(new_sess, messages, _note(new_sess, "deleted", gone))
 
         def on_ingest(paths: list[str] | None, sess: Any, bar=gr.Progress()):  # type: ignore[no-untyped-def]  # noqa: B008
             sess = _call(h.ensure, sess)
             total = len(paths or [])
-            nxt = gr.update(visible=True, value=labels(sess.map.language)["research"]["next"])
+            nxt = labels(sess.map.language)["research"]["next"]
             try:
                 for done, rows in enumerate(h.ingest(sess, paths or []), 1):
                     bar((done, total), desc="…")
@@ -395,6 +397,11 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
         concept.change(concept_text, [concept], [concept_md], api_name="learn")
     demo.journey_handlers = h  # type: ignore[attr-defined]
     return demo
+
+
+def _note(session: Any, key: str, name: str) -> str:
+    """A Maps-tab note in the (now open) map's language."""
+    return fill(labels(session.map.language)["maps"][key], name=name)
 
 
 def _call(fn: Any, *args: Any) -> Any:

@@ -225,7 +225,9 @@ class CardEditor:
         after = getattr(self.session.map.find_stage(stage_id), name)
         new = next((i for i in after if i.id not in known), None)
         if new is None:  # the same text was already there: nothing added
-            return Edited("", form_for(self.session.map, f"add:{stage_id}|{name}", journey.language))
+            return Edited(
+                "", form_for(self.session.map, f"add:{stage_id}|{name}", journey.language)
+            )
         return self._noted("added", new.id, (stage, name, new))
 
     def delete(self, item_id: str) -> Edited:
