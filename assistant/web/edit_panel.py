@@ -263,7 +263,9 @@ def wire(
         language = sess.map.language if sess is not None else "en"
         return show(CardForm("none", ""), language, [])
 
-    panel.close.click(closed, [session], panel.outputs, api_name=False, show_progress="hidden")
+    panel.close.click(
+        closed, [session], panel.outputs, api_name="close_card", show_progress="hidden"
+    )
 
     def action(kind: str) -> Callable[..., tuple]:
         def run(messages: list[dict], sess: Any, *values: Any) -> tuple:
