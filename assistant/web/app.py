@@ -17,6 +17,7 @@ from assistant.settings import Settings, get_settings
 from assistant.visual.labels import fill, labels
 from assistant.web import edit_panel, views
 from assistant.web.actions import ActionError, generate_ideas, suggest_from_research
+from assistant.web.edit_panel import user_error
 from assistant.web.exports import EXPORT_LABELS
 from assistant.web.handlers import Handlers, WebError
 from assistant.web.learn import FIRST_CONCEPT, concept_choices, concept_text, sample_panel
@@ -300,14 +301,14 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                     bar((done, total), desc="…")
                     yield rows, nxt
             except WebError as exc:
-                raise gr.Error(str(exc)) from exc
+                raise user_error(str(exc)) from exc
 
         def on_suggest(sess: Any) -> tuple:
             sess = _call(h.ensure, sess)
             try:
                 _, note = suggest_from_research(sess)
             except ActionError as exc:
-                raise gr.Error(str(exc)) from exc
+                raise user_error(str(exc)) from exc
             return (note, h.version(sess), *_panels(sess))
 
         def on_generate(target: str, sess: Any) -> tuple:
@@ -315,7 +316,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             try:
                 _, note = generate_ideas(sess, target or "")
             except ActionError as exc:
-                raise gr.Error(str(exc)) from exc
+                raise user_error(str(exc)) from exc
             return (note, h.version(sess), *_panels(sess))
 
         def on_ideas(fmt_v: str, stage_v: str, status_v: str, sess: Any) -> tuple:
@@ -409,7 +410,7 @@ def _call(fn: Any, *args: Any) -> Any:
     try:
         return fn(*args)
     except WebError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(str(exc)) from exc
 
 
 __all__ = ["APP_CSS", "create_app", "edit_panel"]

@@ -59,6 +59,12 @@ CLICK_JS = """
 SCORES = [-2, -1, 0, 1, 2]
 
 
+def user_error(message: str) -> Exception:
+    """A problem the user can fix, shown as an error toast; not a crash, so no traceback is
+    printed to the server's log."""
+    return gr.Error(message, print_exception=False)
+
+
 @dataclass
 class EditPanel:
     """The panel's components (created inside the Interview tab)."""
@@ -275,7 +281,7 @@ def wire(
             try:
                 done = _apply(editor, kind, form, text, details, stage, field)
             except (EditError, KeyError) as exc:
-                raise gr.Error(str(exc.args[0] if exc.args else exc)) from exc
+                raise user_error(str(exc.args[0] if exc.args else exc)) from exc
             shown = list(messages or [])
             if done.note:
                 shown.append(views.assistant_message(done.note))
