@@ -299,3 +299,19 @@ def test_journey_serve_prints_its_url_and_answers(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_normal_use_leaves_no_traceback_in_the_log(server, capfd) -> None:  # type: ignore[no-untyped-def]
+    url, home = server
+    s = fill_map(new_session(home, name="quiet-map"), stages=2)
+    c = client(url)
+    c.predict("quiet-map", api_name="/open_map")
+    out = c.predict("   ", [], api_name="/send")  # an empty message is ignored quietly
+    assert out[0] == ""
+    c.predict(f"item:{s.map.stages[1].pain_points[0].id}", api_name="/pick_card")
+    with pytest.raises(Exception, match="text first"):  # a user error: a toast, no crash
+        c.predict([], "", "", None, None, "", "", None, None, None, None, api_name="/save_card")
+    done = c.predict("done", [], api_name="/send")
+    assert "Export tab" in last_text(done[1]) and "journey export" not in last_text(done[1])
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
