@@ -158,10 +158,12 @@ class CardEditor:
         self.session = session
         self.t = labels(session.map.language)
 
-    def _call(self, tool: str, args: dict[str, Any]) -> None:
+    def _call(self, tool: str, args: dict[str, Any]) -> list[str]:
+        """Run a tool; returns the ids it added (EditError with the refusal otherwise)."""
         result = self.session.tools.call(tool, args)
         if not result.ok:
-            raise EditError(result.text.removeprefix("Error: "))
+            raise EditError(result.refusal or result.text)
+        return list(result.added)
 
     def _noted(self, key: str, item_id: str, fallback: tuple[Stage, str, Item]) -> Edited:
         """The chat note for a change (the item as it is now, else as it was) and the panel."""
@@ -201,10 +203,8 @@ class CardEditor:
         if not text:
             raise EditError(self.t["edit"]["need_text"])
         journey = self.session.map
-        stage = journey.find_stage(stage_id)
-        known = {i.id for i in getattr(stage, name)}
         if name == "decision_points":
-            self._call(
+            added = self._call(
                 "add_decision_point",
                 {
                     "stage": stage_id,
@@ -215,20 +215,19 @@ class CardEditor:
             )
         elif name == "content_ideas":
             args = {"stage": stage_id, "title": text, "format": values.get("format") or "blog_post"}
-            self._call("add_content_idea", args)
+            added = self._call("add_content_idea", args)
         else:
             entry: dict[str, Any] = {"text": text}
             for key, value in _details(name, values).items():
                 entry[key] = value
             args = {"stage": stage_id, "field": name, "items": [entry]}
-            self._call("add_stage_items", args)
-        after = getattr(self.session.map.find_stage(stage_id), name)
-        new = next((i for i in after if i.id not in known), None)
-        if new is None:  # the same text was already there: nothing added
+            added = self._call("add_stage_items", args)
+        found = locate(self.session.map, added[0]) if added else None
+        if found is None:  # the same text was already there: nothing added
             return Edited(
                 "", form_for(self.session.map, f"add:{stage_id}|{name}", journey.language)
             )
-        return self._noted("added", new.id, (stage, name, new))
+        return self._noted("added", added[0], found)
 
     def delete(self, item_id: str) -> Edited:
         before = self._current(item_id)

@@ -183,11 +183,9 @@ class Handlers:
     def set_ideas(self, session: Session, ids: list[str], status: str) -> str:
         if not ids:
             raise WebError("Pick one or more ideas first.")
-        from assistant.ideas import set_status
-
-        error = set_status(session.tools, ids, status)
-        if error:
-            raise WebError(error.removeprefix("Error: "))
+        result = session.tools.call("set_idea_status", {"item_ids": ids, "status": status})
+        if not result.ok:
+            raise WebError(result.refusal or result.text)
         statuses = labels(session.map.language)["map"]["statuses"]
         return f"{len(ids)} × {statuses.get(status, status)}"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant import prompts
 from assistant.completeness import Status
+from assistant.gap import Gap
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
 from assistant.visual.labels import fill, labels
@@ -56,34 +57,31 @@ def map_panel(journey: JourneyMap, editable: bool = True) -> str:
 
 
 def _question_key(gap: str) -> str:
-    parts = gap.split(":")
-    if parts[0] in ("context", "persona"):
-        return f"{parts[0]}.{parts[1]}"
-    if parts[0] == "stage" and len(parts) == 3:
-        return f"stage.{parts[2]}"
-    return gap
+    return Gap.parse(gap).question_key
 
 
 def gap_label(journey: JourneyMap, gap: str, language: str = "en") -> str:
     """A human label for a gap key: `stage:2:touchpoints` -> `Stage 2 'Look around': touchpoints`."""
     t = prompts.guided(language)
-    g = labels(language)["app"]["gaps"]
-    parts = gap.split(":")
-    if parts[0] == "context":
-        return f"{g['context']}: " + t["context_fields"].get(parts[1], parts[1])
-    if parts[0] == "persona":
-        return f"{g['persona']}: " + t["persona_fields"].get(parts[1], parts[1])
-    if parts[0] == "stage" and len(parts) == 3:
-        number = int(parts[1])
-        name = journey.stages[number - 1].name if number <= len(journey.stages) else "?"
-        head = fill(g["stage"], number=number, name=name)
-        return f"{head}: " + t["stage_fields"].get(parts[2], parts[2])
-    return str(g["stages"]) if gap == "stages" else gap
+    labelled = labels(language)["app"]["gaps"]
+    g = Gap.parse(gap)
+    field = str(g.field)
+    if g.section == "context":
+        return f"{labelled['context']}: " + t["context_fields"].get(field, field)
+    if g.section == "persona":
+        return f"{labelled['persona']}: " + t["persona_fields"].get(field, field)
+    if g.section == "stage" and g.stage is not None:
+        number = g.stage
+        name = journey.stages[number - 1].name if 1 <= number <= len(journey.stages) else "?"
+        head = fill(labelled["stage"], number=number, name=name)
+        return f"{head}: " + t["stage_fields"].get(field, field)
+    return str(labelled["stages"]) if g.section == "stages" else g.key
 
 
 def section_label(key: str, label: str, language: str) -> str:
     """A progress chip's label in the language (stage chips keep the stage's name)."""
-    return str(labels(language)["app"]["gaps"].get(key, label)) if ":" not in key else label
+    names = labels(language)["app"]["gaps"]
+    return str(names[key]) if key in ("context", "persona", "stages") else label
 
 
 def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:
