@@ -144,3 +144,16 @@ def test_tips_fit_the_market_and_cite_by_title(tmp_path: Path) -> None:
     call(s, "set_context", market="b2b")
     b2b = [tips.tip_for_gap(s, gap) for gap, _ in completeness.gap_order(s.map)]
     assert any("b2b" in cards[cite].topics for _, cite in filter(None, b2b))
+
+
+def test_rejected_ideas_leave_the_map_view_and_its_exports(tmp_path: Path) -> None:
+    from assistant.visual import map_to_html
+
+    s = fill_map(new_session(tmp_path / "home"), stages=2)
+    pain = s.map.stages[0].pain_points[0].id
+    for title in ("Keep this webinar", "Drop this webinar"):
+        call(s, "add_content_idea", stage="1", format="webinar", title=title, pain_point_id=pain)
+    call(s, "set_idea_status", item_ids=[s.map.stages[0].content_ideas[1].id], status="rejected")
+    for html in (views.map_panel(s.map), map_to_html(s.map)):
+        assert "Keep this webinar" in html and "Drop this webinar" not in html
+    assert [r[2] for r in views.idea_rows(s.map, status="rejected")] == ["Drop this webinar"]

@@ -190,6 +190,12 @@ def _evidence_label(citation: str, t: dict) -> str:
     return _card_titles().get(citation, citation)
 
 
+def _shown(items: list) -> list:
+    """What a cell shows: rejected content ideas stay on the map (so they are not proposed
+    again) but out of the view and the exports; the Ideas tab still lists them."""
+    return [i for i in items if not (isinstance(i, ContentIdea) and i.status == "rejected")]
+
+
 def curve(journey: JourneyMap, language: str = "en") -> list[CurvePoint]:
     """The emotion curve: one point per stage at its column's centre; y from +2 (top) to -2."""
     count = len(journey.stages)
@@ -245,7 +251,9 @@ def map_view(journey: JourneyMap, language: str | None = None) -> MapView:
             key=key,
             title=t["lanes"][key],
             icon=LANE_ICONS[key],
-            cells=[[chip(i, lang) for i in getattr(stage, key)] for stage in journey.stages],
+            cells=[
+                [chip(i, lang) for i in _shown(getattr(stage, key))] for stage in journey.stages
+            ],
         )
         for key in lane_keys
     ]
