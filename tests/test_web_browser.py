@@ -200,6 +200,7 @@ def test_two_tabs_on_one_map_see_each_others_changes(
     call(cli, "add_stage_items", stage="2", field="thoughts", items=["Can I cancel any time?"])
     expect(first.locator("#jw-map")).to_contain_text("Can I cancel any time?", timeout=5_000)
     expect(second.locator("#jw-map")).to_contain_text("Can I cancel any time?", timeout=5_000)
+    second.locator("#jw-map").get_by_text("Can I cancel any time?").scroll_into_view_if_needed()
     second.screenshot(path=str(SHOTS / "second-tab-1280x720.png"))
     print(f"second tab saw the first tab's change after {seen_after:.1f} s")
     first.context.close()
@@ -242,6 +243,10 @@ def test_a_polish_map_shows_polish_labels(server: tuple[str, Path], browser: Any
     the_map.locator(".jm-cell[data-field=pain_points] .chip").first.click()
     expect(page.locator("#jw-edit")).to_contain_text("Edycja: Problemy w etapie Odkrycie")
     page.screenshot(path=str(SHOTS / "polish-1280x720.png"), full_page=True)
+    page.get_by_role("tab", name="Eksport").click()
+    expect(page.get_by_label("Strona HTML")).to_be_visible()
+    page.get_by_role("tab", name="Nauka").click()
+    expect(page.get_by_text("Pierwszy raz z mapą ścieżki klienta?")).to_be_visible()
     page.context.close()
 
 

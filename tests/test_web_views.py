@@ -98,7 +98,11 @@ def test_learn_tab_explains_concepts_with_citations() -> None:
     choices = dict((cid, title) for title, cid in concept_choices())
     assert "touchpoints" in choices and "emotions-and-emotion-curve" in choices
     text = concept_text("touchpoints")
-    assert text.startswith("### ") and "*Source: [card:touchpoints]*" in text
+    assert (
+        text.startswith("### ")
+        and "*Source: knowledge card “Touchpoints and who owns them”*" in text
+    )
+    assert "[card:" not in text
     assert "Pick a concept" in concept_text(None)
 
 

@@ -20,8 +20,14 @@ from assistant.web.actions import ActionError, generate_ideas, suggest_from_rese
 from assistant.web.edit_panel import user_error
 from assistant.web.exports import EXPORT_LABELS
 from assistant.web.handlers import Handlers, WebError
-from assistant.web.learn import FIRST_CONCEPT, concept_choices, concept_text, sample_panel
-from assistant.web.style import APP_CSS, INTRO
+from assistant.web.learn import (
+    FIRST_CONCEPT,
+    concept_choices,
+    concept_first,
+    concept_text,
+    sample_panel,
+)
+from assistant.web.style import APP_CSS
 
 RESEARCH_TYPES = [".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm", ".csv"]
 POLL_SECONDS = 2.0
@@ -134,7 +140,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                     label=t["export"]["file"], interactive=False, elem_id="jw-file"
                 )
             with gr.Tab(a["tabs"]["learn"], id="learn") as tab_learn:
-                gr.Markdown(INTRO)
+                learn_intro = gr.Markdown(t["learn"]["intro"])
                 sample_html = gr.HTML()
                 concept = gr.Dropdown(
                     label=t["learn"]["concept"], choices=concept_choices(), value=FIRST_CONCEPT
@@ -181,8 +187,19 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 gr.update(value=i["reject"]),
                 gr.update(label=i["include_rejected"]),
                 gr.update(value=i["calendar"]),
+                gr.update(
+                    label=t["export"]["format"],
+                    choices=[(t["export"]["formats"][k], k) for k in EXPORT_LABELS],
+                ),
                 gr.update(value=t["export"]["button"]),
                 gr.update(label=t["export"]["file"]),
+                gr.update(
+                    label=t["learn"]["concept"],
+                    choices=concept_choices(language),
+                    value=concept_first(language),
+                ),
+                concept_text(concept_first(language), language),
+                t["learn"]["intro"],
             )
 
         relabelled = [
@@ -190,7 +207,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             chatbot, msg, send, map_hint, maps_dd, open_btn, new_name, create_btn, rename_to,
             rename_btn, confirm, delete_btn, research_intro, files, ingest_btn, suggest_btn,
             gen_target, gen_btn, fmt_filter, stage_filter, status_filter, ideas_table,
-            idea_pick, accept_btn, reject_btn, with_rejected, csv_btn, export_btn, export_file,
+            idea_pick, accept_btn, reject_btn, with_rejected, csv_btn, fmt, export_btn,
+            export_file, concept, concept_md,
+            learn_intro,
         ]  # fmt: skip
         filters = [fmt_filter, stage_filter, status_filter]
         idea_outputs = [ideas_table, idea_pick, gen_target, *filters]
@@ -395,7 +414,12 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             [export_file],
             api_name="export",
         )
-        concept.change(concept_text, [concept], [concept_md], api_name="learn")
+        concept.change(
+            lambda cid, s: concept_text(cid, s.map.language if s is not None else "en"),
+            [concept, session],
+            [concept_md],
+            api_name="learn",
+        )
     demo.journey_handlers = h  # type: ignore[attr-defined]
     return demo
 

@@ -1,5 +1,4 @@
-"""Page-level CSS for the web app (the map's own CSS is assistant/templates/map.css) and the
-Learn tab's introduction."""
+"""Page-level CSS for the web app (the map's own CSS is assistant/templates/map.css)."""
 
 APP_CSS = """
 .jw-top { align-items: center; }
@@ -35,14 +34,4 @@ body.jw-dock-left #jw-edit { right: auto; left: 16px; }
 #jw-edit-head p { margin: 0; }
 .jw-offscreen { position: absolute !important; left: -10000px !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; }
-"""
-
-INTRO = """
-### New to customer journey maps?
-Below is a finished sample map for **Harbor & Pine Coffee**, a fictional coffee-subscription
-company, drawn exactly like your own map will be. Read it stage by stage from left to right:
-what the customer wants, does, asks, thinks and feels, where it hurts, what helps, and what the
-team does to move them on. The pink line is the **emotion curve**; dips show where content and
-service help most. *Suggested* items came from the assistant and wait for the team's OK; items
-with **§** cite the knowledge card or research behind them.
 """

@@ -184,6 +184,7 @@ def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
     return [m.name for m in maps]
 
 
-def concept_markdown(card: Any) -> str:
+def concept_markdown(card: Any, language: str = "en") -> str:
     """A knowledge card as a Learn-tab explanation with its citation."""
-    return f"### {card.title}\n\n{card.body}\n\n*Source: [{card.citation}]*"
+    source = fill(labels(language)["learn"]["source"], title=card.title)
+    return f"### {card.title}\n\n{card.body}\n\n*{source}*"
