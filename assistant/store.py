@@ -390,3 +390,19 @@ def check_name(name: str) -> str:
 
 def _ts(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def open_read_only(path: Path) -> Store:
+    """The workspace's maps from a database that cannot be written (a read-only folder or
+    file): listing, showing and exporting work; a change fails with SQLite's 'readonly'."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    store = Store.__new__(Store)
+    store.path = Path(path)
+    # immutable=1: no -shm/-wal files are created (the folder may be read-only too).
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+    store._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    store._conn.execute("SELECT count(*) FROM maps").fetchone()  # a garbage file fails here
+    store._lock = threading.RLock()
+    store._snapshots = {}
+    return store

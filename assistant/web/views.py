@@ -175,9 +175,14 @@ def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
 
 def ingest_rows(report: Any) -> list[list[Any]]:
     """assistant.ingest's IngestReport as table rows: one line per file."""
-    return [
-        [f.path.name, f.status, f.added, f.skipped, f.reason] for f in getattr(report, "files", [])
-    ]
+    return [ingest_row(f) for f in getattr(report, "files", [])]
+
+
+def ingest_row(result: Any) -> list[Any]:
+    """One file's ingest result as a table row (the name without control characters)."""
+    from assistant.text_safety import printable
+
+    return [printable(result.path.name), result.status, result.added, result.skipped, result.reason]
 
 
 def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
