@@ -271,19 +271,27 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             _close(old)
             return show_opened(sess, messages, _note(sess, "created", sess.map.name))
 
-        skip_all = tuple(gr.skip() for _ in range(2 + len(panels) + 1))
+        skip_all = tuple(gr.skip() for _ in range(2 + len(panels) + 2))
 
-        def on_send(text: str, messages: list[dict], sess: Any):  # type: ignore[no-untyped-def]
+        def on_send(  # type: ignore[no-untyped-def]
+            text: str,
+            messages: list[dict],
+            sess: Any,
+            saved_name: str | None = None,
+            request: gr.Request | None = None,
+        ):
             if not (text or "").strip():
                 yield ("", *skip_all[1:])  # an empty message is ignored quietly
                 return
-            sess = _call(h.ensure, sess)
+            if sess is None:  # sent before the page finished loading: open the map it would
+                wanted = request.query_params.get("map") if request else None
+                sess, messages = _call(h.resume, wanted, saved_name, False)
             skip = [gr.skip()] * len(panels)
             for shown, final in h.chat(sess, text, messages):
                 if final:
-                    yield ("", shown, *_panels(sess), h.version(sess))
+                    yield ("", shown, *_panels(sess), h.version(sess), sess)
                 else:
-                    yield ("", shown, *skip, gr.skip())
+                    yield ("", shown, *skip, gr.skip(), sess)
 
         def on_poll(sess: Any, seen: str) -> tuple:
             """Redraw the map when it changed elsewhere (another tab, person or the CLI)."""
@@ -356,8 +364,8 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
         gr.on(
             [msg.submit, send.click],
             on_send,
-            inputs=[msg, chatbot, session],
-            outputs=[msg, chatbot, *panels, version],
+            inputs=[msg, chatbot, session, saved],
+            outputs=[msg, chatbot, *panels, version, session],
             api_name="send",
         )
         timer.tick(

@@ -66,8 +66,11 @@ class Handlers:
         finally:
             store.close()
 
-    def open(self, name: str | None, create: bool = False) -> tuple[Session, list[dict]]:
-        """Open (or with `create`, create) a map; returns the session and the chat to show."""
+    def open(
+        self, name: str | None, create: bool = False, opening: bool = True
+    ) -> tuple[Session, list[dict]]:
+        """Open (or with `create`, create) a map; returns the session and the chat to show:
+        the stored transcript, then (with `opening`) the opening message."""
         from assistant.session import open_session
 
         name = (name or "").strip()
@@ -85,20 +88,27 @@ class Handlers:
         except (ValueError, RuntimeError) as exc:
             raise WebError(str(exc)) from exc
         session.front_end = "web"
-        history = views.history_messages(session.history())
-        reply = session.start()
-        return session, history + [views.assistant_message(reply.text)]
+        if not opening:
+            return session, views.history_messages(session.history())
+        session.start()  # stored in the transcript with the rest
+        return session, views.history_messages(session.history())
 
-    def resume(self, wanted: str | None, saved: str | None) -> tuple[Session, list[dict]]:
+    def resume(
+        self, wanted: str | None, saved: str | None, opening: bool = True
+    ) -> tuple[Session, list[dict]]:
         """First page load: the map in the URL, else the one this browser used, else the most
-        recent map, else a new one."""
+        recent map, else a new one. A message sent before the page finished loading resumes
+        the same way, without a second opening message (`opening=False`)."""
         names = self.map_names()
         for candidate in (wanted, saved):
             if candidate and candidate in names:
-                return self.open(candidate)
+                return self.open(candidate, opening=opening)
         if names:
-            return self.open(names[0])
-        return self.open(DEFAULT_MAP, create=True)
+            return self.open(names[0], opening=opening)
+        try:
+            return self.open(DEFAULT_MAP, create=True, opening=opening)
+        except WebError:  # another request of this page created it a moment ago
+            return self.open(DEFAULT_MAP, opening=opening)
 
     def ensure(self, session: Session | None) -> Session:
         if session is None:
@@ -106,15 +116,22 @@ class Handlers:
         return session
 
     def panels(self, session: Session) -> tuple[str, str, str]:
-        """The live map, the progress meter and the next question's purpose."""
+        """The live map, the progress meter and the next question's purpose (which carries an
+        open offer as data: `data-offer="ideas"`, `data-offer-items="6"`)."""
         journey = session.map
         from assistant.completeness import status
 
         st = status(journey)
+        offer = session.open_offer()
+        marker = (
+            f'<span hidden data-offer="{offer.kind}" data-offer-items="{len(offer.items)}"></span>'
+            if offer
+            else ""
+        )
         return (
             views.map_panel(journey),
             views.progress_html(st, journey.language),
-            views.purpose_html(journey, st.next_gap, journey.language),
+            views.purpose_html(journey, st.next_gap, journey.language) + marker,
         )
 
     def version(self, session: Session | None) -> str:
@@ -131,20 +148,25 @@ class Handlers:
     def chat(
         self, session: Session, text: str, messages: list[dict]
     ) -> Iterator[tuple[list[dict], bool]]:
-        """Stream one answer: yields (messages, final) as pieces arrive."""
+        """Stream one answer: yields (messages, final) as pieces arrive. The session stores
+        the reply (also when the browser goes away mid-stream and this generator is closed)."""
         from assistant.session import Reply
 
         messages = list(messages or []) + [views.user_message(text)]
         messages.append({"role": "assistant", "content": ""})
         streamed = ""
-        for piece in session.stream(text):
-            if isinstance(piece, Reply):
-                messages[-1] = views.assistant_message(piece.text)
-                yield messages, True
-                return
-            streamed += piece
-            messages[-1] = views.assistant_message(streamed)
-            yield messages, False
+        pieces = session.stream(text)
+        try:
+            for piece in pieces:
+                if isinstance(piece, Reply):
+                    messages[-1] = views.assistant_message(piece.text)
+                    yield messages, True
+                    continue
+                streamed += piece
+                messages[-1] = views.assistant_message(streamed)
+                yield messages, False
+        finally:
+            pieces.close()  # runs the session's own saving now, not at garbage collection
 
     # maps ------------------------------------------------------------------------------------
     def rename(self, session: Session, new_name: str) -> str:
