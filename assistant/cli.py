@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from assistant.cli_common import HomeOpt, console, fail
+from assistant.cli_print import WordWrap, asks_for_map, print_map, print_reply
 from assistant.language import HELP as LANGUAGE_HELP
 from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
@@ -88,7 +89,11 @@ def chat(
                 markup=False,
             )
             return
-        if tty:
+        if tty and asks_for_map(line, session.language):
+            reply = session.send(line)
+            print_map(out, reply.text)
+            out.print(f"[dim]{_percent_line(session.language, reply)}[/dim]", markup=True)
+        elif tty:
             reply = stream_reply(out, session, line)
         else:
             reply = session.send(line)
@@ -115,15 +120,13 @@ def _percent_line(language: str, reply: Reply) -> str:
 def stream_reply(out: Console, session, line: str) -> Reply:  # type: ignore[no-untyped-def]
     """Print text pieces as they arrive (token streaming for the LLM), then the status."""
     final: Reply | None = None
-    streamed = False
+    wrap = WordWrap(out)
     for piece in session.stream(line):
         if isinstance(piece, Reply):
             final = piece
         else:
-            out.print(piece, end="", markup=False)
-            streamed = True
-    if streamed:
-        out.print()
+            wrap.feed(piece)
+    wrap.close()
     assert final is not None
     out.print(f"[dim]{_percent_line(session.language, final)}[/dim]", markup=True)
     return final
@@ -131,7 +134,7 @@ def stream_reply(out: Console, session, line: str) -> Reply:  # type: ignore[no-
 
 def show(out: Console, reply: Reply, tty: bool, language: str = "en") -> None:
     if tty:
-        out.print(reply.text, markup=False)
+        print_reply(out, reply.text)
         out.print(f"[dim]{_percent_line(language, reply)}[/dim]", markup=True)
     else:
         print(reply.text, flush=True)

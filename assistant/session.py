@@ -76,6 +76,8 @@ class Session:
         self.map_id = journey.id
         self.language = language or journey.language
         """Interview language: the `--lang` given when opening, else the map's own."""
+        self.front_end = "cli"
+        """Who shows the replies: `cli` or `web` (closing messages point at its own export)."""
         self.context = ToolContext(store, journey.id, settings)
         self.context.language = self.language
         self.state = load_state(store, journey.id)

@@ -82,10 +82,35 @@ def cards_for_field(field: str, language: str) -> list[Card]:
     return []
 
 
+MARKETS = ("b2b", "b2c")
+
+
+def fits_market(card: Card, market: str | None, sub: str | None = None) -> bool:
+    """Whether a card suits the map's market: a card about B2B only (topic `b2b`, not `b2c`)
+    shows in B2B maps, one about B2C only in B2C maps; while the market is unknown, only the
+    market question itself gets market cards."""
+    tagged = {m for m in MARKETS if m in card.topics or card.id.startswith(f"{m}-")}
+    if not tagged or tagged == set(MARKETS):
+        return True
+    if market in MARKETS:
+        return market in tagged
+    return sub == "market"
+
+
+def footnote(card: Card, language: str) -> str:
+    """The short cited footnote under a tip: the card's title (the Learn tab explains it in
+    full), never its raw id."""
+    from assistant.visual.labels import labels
+
+    return f"_({labels(language)['tips']['source']}: {card.title})_"
+
+
 def tip_for_gap(session: Session, gap: str) -> tuple[str, str] | None:
-    """A short tip and its citation id for the question about `gap`, or None."""
+    """A short tip with its cited footnote, and its citation id, for the question about
+    `gap`, or None. Only cards that fit the map's market are used."""
     field, stage_number, sub = _field_of(gap)
-    cards = cards_for_field(field, session.language)
+    market = session.map.context.market
+    cards = [c for c in cards_for_field(field, session.language) if fits_market(c, market, sub)]
     if not cards:
         return None
     if sub:
@@ -94,7 +119,8 @@ def tip_for_gap(session: Session, gap: str) -> tuple[str, str] | None:
         cards = specific + [c for c in cards if c not in specific]
     # Rotate through the field's cards across stages so the same tip is not repeated 5 times.
     card = cards[max(stage_number - 1, 0) % len(cards)]
-    return summary(card), card.citation
+    note = footnote(card, session.language)
+    return f"{summary(card, TIP_CHARS - len(note) - 1)} {note}", card.citation
 
 
 @cache
@@ -134,5 +160,6 @@ def explain(session: Session, topic: str) -> tuple[str, list[str]] | None:
     if not hits:
         return None
     card = next((c for c in _cards() if c.citation == hits[0].id), None)
-    text = summary(card, limit=600) if card else hits[0].snippet
-    return f"{hits[0].title}: {text} {hits[0].cite()}", [hits[0].id]
+    if card is None:
+        return f"{hits[0].title}: {hits[0].snippet}", [hits[0].id]
+    return f"{summary(card, limit=600)} {footnote(card, session.language)}", [hits[0].id]

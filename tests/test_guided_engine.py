@@ -153,7 +153,12 @@ def test_tips_are_not_repeated_back_to_back(tmp_path):
     replies = [s.start()] + [s.send(a) for a in ("Acme", "Dashboards", "b2b", "launch")]
     cited = [r.citations[0] for r in replies if r.citations]
     assert cited and all(a != b for a, b in zip(cited, cited[1:], strict=False))
-    assert all(f"[{c}]" in r.text for r in replies for c in r.citations)
+    # Each cited card shows as a footnote with its title, never as a raw id.
+    from assistant.tips import _cards
+
+    titles = {c.citation: c.title for c in _cards()}
+    assert all(f"Source: {titles[c]})" in r.text for r in replies for c in r.citations)
+    assert not any("[card:" in r.text for r in replies)
 
 
 def test_what_is_question_is_answered_from_the_cards_with_a_citation(tmp_path):
@@ -169,7 +174,8 @@ def test_what_is_question_is_answered_from_the_cards_with_a_citation(tmp_path):
     s.send("Acme")
     reply = s.send("What is a touchpoint?")
     assert "card:touchpoints" in reply.citations
-    assert "[card:touchpoints]" in reply.text
+    # Cited by the card's title in a footnote, never by its raw id.
+    assert "(Source: Touchpoints and who owns them)" in reply.text and "[card:" not in reply.text
     assert reply.gap == "context:product" and s.map.context.product is None
 
 

@@ -58,7 +58,8 @@ def test_chips_are_marked_by_provenance(session) -> None:  # type: ignore[no-unt
     call(session, "accept_suggestion", item_ids=[session.map.stages[2].relief[-1].id])
     relief = next(lane for lane in map_view(session.map).lanes if lane.key == "relief")
     assert relief.cells[2][-1].kind == "accepted"
-    assert view.counts["suggestion"] >= 1 and view.counts["evidence"] >= 1
+    # A knowledge card is not research: the legend counts only research-backed items.
+    assert view.counts["suggestion"] >= 1 and view.counts["research"] == 0
 
 
 def test_curve_skips_stages_without_emotions(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import call, fill_map, new_session
+from builders import call, fill_front, fill_map, new_session
 
 from assistant.completeness import status
 from assistant.web import views
@@ -51,17 +51,37 @@ def test_purpose_escapes_stage_names(tmp_path: Path) -> None:
     assert "<i>" not in html and "&lt;i&gt;Find" in html
 
 
-def test_ideas_rows_filter_and_csv(tmp_path: Path) -> None:
+def test_ideas_rows_filter_and_content_calendar(tmp_path: Path) -> None:
     s = fill_map(new_session(tmp_path / "home"), stages=2)
     pain = s.map.stages[0].pain_points[0].id
     for fmt, title in (("webinar", "Live Q&A"), ("faq", "Pricing FAQ")):
-        call(s, "add_content_idea", stage="1", format=fmt, title=title, pain_point_id=pain)
+        call(
+            s,
+            "add_content_idea",
+            stage="1",
+            format=fmt,
+            title=title,
+            pain_point_id=pain,
+            cta="Book a demo",
+            channel="LinkedIn",
+        )
     rows = views.idea_rows(s.map)
     assert [r[1] for r in rows] == ["Webinar", "FAQ"]
     assert rows[0][4] == s.map.stages[0].pain_points[0].text
+    assert rows[0][5:7] == ["Book a demo", "LinkedIn"]
     assert [r[2] for r in views.idea_rows(s.map, "faq")] == ["Pricing FAQ"]
-    parsed = list(csv.reader(io.StringIO(views.ideas_csv(s.map, "webinar"))))
-    assert parsed[0] == views.IDEA_COLUMNS and parsed[1][2] == "Live Q&A"
+    assert views.idea_rows(s.map, stage=s.map.stages[1].id) == []
+    faq = s.map.stages[0].content_ideas[1].id
+    call(s, "set_idea_status", item_ids=[faq], status="rejected")
+    assert [r[2] for r in views.idea_rows(s.map, status="rejected")] == ["Pricing FAQ"]
+    # The calendar leaves rejected ideas out unless asked, and carries CTA and channel.
+    calendar = list(csv.reader(io.StringIO(views.ideas_csv(s.map))))
+    assert [r[3] for r in calendar[1:]] == ["Live Q&A"]
+    assert calendar[1][5:7] == ["Book a demo", "LinkedIn"]
+    with_rejected = list(csv.reader(io.StringIO(views.ideas_csv(s.map, include_rejected=True))))
+    assert [r[3] for r in with_rejected[1:]] == ["Live Q&A", "Pricing FAQ"]
+    targets = dict((v, k) for k, v in views.idea_targets(s.map))
+    assert f"pain:{s.map.stages[0].id}|{pain}" in targets and "" in targets
 
 
 def test_sample_map_is_complete_and_shows_provenance() -> None:
@@ -78,7 +98,11 @@ def test_learn_tab_explains_concepts_with_citations() -> None:
     choices = dict((cid, title) for title, cid in concept_choices())
     assert "touchpoints" in choices and "emotions-and-emotion-curve" in choices
     text = concept_text("touchpoints")
-    assert text.startswith("### ") and "*Source: [card:touchpoints]*" in text
+    assert (
+        text.startswith("### ")
+        and "*Source: knowledge card “Touchpoints and who owns them”*" in text
+    )
+    assert "[card:" not in text
     assert "Pick a concept" in concept_text(None)
 
 
@@ -107,3 +131,33 @@ def test_file_stem_and_auth_parsing() -> None:
     assert parse_auth(None) is None
     with pytest.raises(ValueError, match="user:password"):
         parse_auth("nopassword")
+
+
+def test_tips_fit_the_market_and_cite_by_title(tmp_path: Path) -> None:
+    from assistant import completeness, tips
+
+    s = fill_front(new_session(tmp_path / "home"))
+    call(s, "set_context", market="b2c")
+    call(s, "set_stages", names=["Discover", "Compare", "Buy"])
+    shown = [tips.tip_for_gap(s, gap) for gap, _ in completeness.gap_order(s.map)]
+    cards = {c.citation: c for c in tips._cards()}
+    used = [cards[cite] for _, cite in filter(None, shown)]
+    assert used and not any("b2b" in c.topics and "b2c" not in c.topics for c in used)
+    for text, cite in filter(None, shown):
+        assert "[card:" not in text and f"(Source: {cards[cite].title})" in text
+    call(s, "set_context", market="b2b")
+    b2b = [tips.tip_for_gap(s, gap) for gap, _ in completeness.gap_order(s.map)]
+    assert any("b2b" in cards[cite].topics for _, cite in filter(None, b2b))
+
+
+def test_rejected_ideas_leave_the_map_view_and_its_exports(tmp_path: Path) -> None:
+    from assistant.visual import map_to_html
+
+    s = fill_map(new_session(tmp_path / "home"), stages=2)
+    pain = s.map.stages[0].pain_points[0].id
+    for title in ("Keep this webinar", "Drop this webinar"):
+        call(s, "add_content_idea", stage="1", format="webinar", title=title, pain_point_id=pain)
+    call(s, "set_idea_status", item_ids=[s.map.stages[0].content_ideas[1].id], status="rejected")
+    for html in (views.map_panel(s.map), map_to_html(s.map)):
+        assert "Keep this webinar" in html and "Drop this webinar" not in html
+    assert [r[2] for r in views.idea_rows(s.map, status="rejected")] == ["Drop this webinar"]

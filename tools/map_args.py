@@ -17,6 +17,7 @@ from assistant.schema import (
     Name,
     PersonaListField,
     ShortText,
+    StageField,
     Text,
 )
 
@@ -179,6 +180,25 @@ class UpdateItem(Args):
     """Milestones: new trigger."""
     cta: LineText | None = None
     """Content ideas: new call to action (the milestone it moves the customer to)."""
+    condition: Text | None = None
+    """Decision points: the new 'if'."""
+    likely_action: Text | None = None
+    """Decision points: the new 'then'."""
+    competitor_risk: Literal["low", "medium", "high"] | None = None
+    """Decision points: the new risk of leaving for a competitor."""
+
+
+class MoveItem(Args):
+    """Move an item to another field and/or stage; it keeps its id, text and provenance."""
+
+    item_id: str
+    """The item's id."""
+    stage: str
+    """The target stage: number, id or name."""
+    field: StageField
+    """The target field (decision points and content ideas move between stages only)."""
+    score: int | None = Field(default=None, ge=-2, le=2)
+    """Needed when the item becomes an emotion: its score (0 when omitted)."""
 
 
 class ItemIds(Args):

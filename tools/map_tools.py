@@ -201,9 +201,45 @@ def update_item(args: a.UpdateItem) -> Mutation:
             if key not in type(item).model_fields:
                 raise ToolError(f"Item {item.id} has no field '{key}'.")
             setattr(item, key, value)
+        if isinstance(item, DecisionPoint) and {"condition", "likely_action"} & set(changes):
+            item.text = f"If {item.condition}, then {item.likely_action}"
         if isinstance(item, PainPoint) and item.text.casefold() != old_text.casefold():
             follow_pain(m, item.id, old_text)  # its ideas follow the new wording
         return f"Updated {item.id}: " + "; ".join(f"{k} = {v}" for k, v in changes.items()) + "."
+
+    return run
+
+
+def move_item(args: a.MoveItem) -> Mutation:
+    """One change: the item leaves its list and joins another stage's field, as that field's
+    type (details that no longer apply, such as a touchpoint's department, are dropped).
+    Decision points and content ideas keep their field and change stage only."""
+
+    def run(m: JourneyMap) -> str:
+        lst, item = m.find_item(args.item_id)
+        stage = m.find_stage(args.stage)
+        fixed = {DecisionPoint: "decision_points", ContentIdea: "content_ideas"}.get(type(item))
+        if fixed and args.field != fixed:
+            raise ToolError(f'"{item.text}" can only move to {fixed} of another stage.')
+        if not fixed and args.field in ("decision_points", "content_ideas"):
+            raise ToolError(f"Add {args.field} with their own tool; items cannot become one.")
+        target = getattr(stage, args.field)
+        if any(i is item for i in target):
+            raise ToolError(f'"{item.text}" is already in {stage.name} / {args.field}.')
+        moved: Item = item
+        if fixed is None:
+            cls = ITEM_TYPES.get(args.field, Item)
+            data = {k: v for k, v in item.model_dump().items() if k in cls.model_fields}
+            if "score" in cls.model_fields and "score" not in data:
+                data["score"] = args.score if args.score is not None else 0
+            moved = cls.model_validate(data)
+        elif isinstance(item, ContentIdea) and item.pain_point_id not in {
+            p.id for p in stage.pain_points
+        }:
+            item.pain_point_id = None
+        lst.remove(item)
+        target.append(moved)
+        return f'Moved "{item.text}" to {stage.name} / {args.field}.'
 
     return run
 

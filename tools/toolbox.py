@@ -56,6 +56,11 @@ MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] =
     ),
     "update_item": (a.UpdateItem, m.update_item, "Change an item's text or details by id."),
     "remove_item": (a.ItemIds, m.remove_item, "Remove items by id."),
+    "move_item": (
+        a.MoveItem,
+        m.move_item,
+        "Move an item to another stage and/or field (keeps its id and provenance).",
+    ),
     "accept_suggestion": (
         a.ItemIds,
         m.accept_suggestion,

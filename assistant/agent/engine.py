@@ -98,7 +98,8 @@ class AgentEngine:
         if text is not None:
             if parse.is_word(text, prompts.guided(language)["words"]["done"]):
                 st = session.status
-                bye = prompt.message(language, "done", map=session.map.name, percent=st.percent)
+                key = "done_web" if session.front_end == "web" else "done"
+                bye = prompt.message(language, key, map=session.map.name, percent=st.percent)
                 return self._reply(session, bye, done=True)
             limit = self.settings.max_answer_chars
             if len(text) > limit:

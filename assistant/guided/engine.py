@@ -101,7 +101,9 @@ class GuidedEngine:
         if parse.is_word(answer, words["done"]):
             status = completeness.status(session.map)
             return self._reply(
-                prompts.fill(msg["done"], map=session.map.name, percent=status.percent),
+                prompts.fill(
+                    _closing(msg, "done", session), map=session.map.name, percent=status.percent
+                ),
                 gap,
                 session,
                 done=True,
@@ -228,7 +230,8 @@ class GuidedEngine:
             status = completeness.status(journey)
             key = "complete" if status.complete else "all_asked"
             missing = sum(len(s.missing) for s in status.sections)
-            parts.append(prompts.fill(t["messages"][key], map=journey.name, n=missing))
+            text = _closing(t["messages"], key, session)
+            parts.append(prompts.fill(text, map=journey.name, n=missing))
         reply = self._reply("\n\n".join(parts), gap, session)
         reply.results = [r for r in results if r.changed]
         reply.recorded = [r.text for r in reply.results]
@@ -317,3 +320,9 @@ def _placeholders(session: Session, gap: str, t: dict[str, Any]) -> dict[str, st
     if number and number <= len(journey.stages):
         values.update(stage=journey.stages[number - 1].name, n=str(number))
     return values
+
+
+def _closing(messages: dict, key: str, session: Session) -> str:
+    """A closing message for the session's front end (`done_web` in the web app, which
+    points at its Export tab instead of the CLI command)."""
+    return str(messages.get(f"{key}_{session.front_end}") or messages[key])

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from assistant.schema import JourneyMap
+from assistant.visual.labels import fill
 from assistant.visual.view import map_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,21 +36,31 @@ def map_css() -> str:
     return (TEMPLATES / "map.css").read_text(encoding="utf-8")
 
 
-def map_fragment(journey: JourneyMap) -> str:
-    """The swimlane map as an HTML fragment (`<div class="jmap">`), without its CSS."""
-    return environment().get_template("map_fragment.html.j2").render(v=map_view(journey))
+def map_fragment(
+    journey: JourneyMap, *, editable: bool = False, language: str | None = None
+) -> str:
+    """The swimlane map as an HTML fragment (`<div class="jmap">`), without its CSS.
+
+    `editable` (the web page) marks each card with its item id and puts a "+" in every cell,
+    for the page's click handler; exports leave them out."""
+    return (
+        environment()
+        .get_template("map_fragment.html.j2")
+        .render(v=map_view(journey, language), editable=editable)
+    )
 
 
 def map_to_html(journey: JourneyMap) -> str:
     """A standalone HTML page of the map: inline CSS and SVG, printable, no external requests."""
     fragment = Markup(map_fragment(journey))  # already escaped by its own template
+    view = map_view(journey)
+    footer = fill(
+        view.t["footer"],
+        name=journey.name,
+        when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
     return (
         environment()
         .get_template("map_page.html.j2")
-        .render(
-            v=map_view(journey),
-            fragment=fragment,
-            language=journey.language,
-            exported=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        )
+        .render(v=view, fragment=fragment, language=journey.language, footer=footer)
     )

@@ -8,21 +8,25 @@ here, so it is tested without a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.completeness import ASKED_STAGE_FIELDS, status
-from assistant.render import FIELD_TITLES
 from assistant.schema import (
     ContentIdea,
     DecisionPoint,
+    Emotion,
     Item,
     JourneyMap,
+    Milestone,
+    PainPoint,
     Source,
+    Touchpoint,
 )
+from assistant.visual.labels import fill, labels
 
 LANES: tuple[str, ...] = (*ASKED_STAGE_FIELDS, "content_ideas")
 """Rows of the swimlane, in the method's order. Opportunities join only when a stage has one."""
 
-LANE_TITLES = {**FIELD_TITLES, "milestones": "Milestones"}
 LANE_ICONS = {
     "goals": "◎",
     "actions": "➜",
@@ -37,20 +41,13 @@ LANE_ICONS = {
     "opportunities": "✦",
     "content_ideas": "✎",
 }
-SEVERITY = {1: "low", 2: "medium", 3: "high"}
-FORMAT_LABELS = {
-    "blog_post": "Blog post",
-    "email": "Email",
-    "email_series": "Email series",
-    "webinar": "Webinar",
-    "white_paper": "White paper",
-    "checklist": "Checklist",
-    "case_study": "Case study",
-    "comparison_page": "Comparison page",
-    "social_post": "Social post",
-    "faq": "FAQ",
-    "video": "Video",
-}
+FORMAT_LABELS: dict[str, str] = labels("en")["map"]["formats"]
+"""English names of the content formats (`format_labels(language)` for the others)."""
+
+
+def format_labels(language: str = "en") -> dict[str, str]:
+    """Content format -> its name in the language."""
+    return dict(labels(language)["map"]["formats"])
 
 
 @dataclass
@@ -68,6 +65,18 @@ class Chip:
     evidence: list[str] = field(default_factory=list)
     """Citation ids backing the item."""
     source: str = "user"
+    id: str = ""
+    """The item's id (the web page edits the item it points at)."""
+    badge: str = ""
+    """The kind's label shown above the text (Suggested, Accepted...), empty for facts."""
+
+    evidence_labels: list[str] = field(default_factory=list)
+    """What the evidence badge says: a card's title, or "research" for the team's files."""
+
+    @property
+    def research(self) -> bool:
+        """Backed by the team's own research (not only by a knowledge card)."""
+        return self.source == "document" or any(e.startswith("doc:") for e in self.evidence)
 
 
 @dataclass
@@ -90,6 +99,7 @@ class Lane:
 
 @dataclass
 class StageHead:
+    id: str
     number: int
     name: str
     filled: int
@@ -110,6 +120,9 @@ class MapView:
     percent: int
     counts: dict[str, int]
     """How many chips of each kind the map holds (for the legend)."""
+    t: dict
+    """The map's labels in its language (prompts/web/<lang>.yaml, section `map`)."""
+    language: str = "en"
 
     @property
     def curve_points(self) -> str:
@@ -117,8 +130,9 @@ class MapView:
         return " ".join(f"{p.x:.2f},{p.y:.2f}" for p in self.curve if p.y is not None)
 
 
-def chip(item: Item) -> Chip:
+def chip(item: Item, language: str = "en") -> Chip:
     """An item as a chip, with its badges and provenance marking."""
+    t = labels(language)["map"]
     prov = item.provenance
     if isinstance(item, ContentIdea) and item.status == "rejected":
         kind = "rejected"
@@ -131,15 +145,23 @@ def chip(item: Item) -> Chip:
     tags: list[tuple[str, str]] = []
     detail = ""
     text = item.text
-    for key, value in item.details().items():  # the item type's details, as badges
-        if key == "trigger":
-            detail = f"→ {value}"
-        elif key != "status" or value != "proposed":
-            tags.append(_badge(key, value))
+    if isinstance(item, Touchpoint) and item.department:
+        tags.append(("dept", item.department))
+    if isinstance(item, Emotion):
+        tags.append((f"score s{item.score + 2}", f"{item.score:+d}"))
+    if isinstance(item, PainPoint):
+        tags.append((f"sev sev{item.severity}", t["severities"][item.severity]))
+    if isinstance(item, Milestone) and item.trigger:
+        detail = f"→ {item.trigger}"
     if isinstance(item, DecisionPoint):
-        text = f"If {item.condition}"
-        detail = f"then {item.likely_action}"
+        text = fill(t["if"], condition=item.condition)
+        detail = fill(t["then"], action=item.likely_action)
+        risk = t["risks"].get(item.competitor_risk, item.competitor_risk)
+        tags.append((f"risk risk-{item.competitor_risk}", fill(t["risk"], risk=risk)))
     if isinstance(item, ContentIdea):
+        tags.append(("fmt", t["formats"].get(item.format, item.format)))
+        if item.status != "proposed":
+            tags.append((f"status st-{item.status}", t["statuses"].get(item.status, item.status)))
         detail = item.angle
     return Chip(
         text=text,
@@ -148,25 +170,33 @@ def chip(item: Item) -> Chip:
         detail=detail,
         evidence=list(prov.evidence),
         source=prov.source.value if isinstance(prov.source, Source) else str(prov.source),
+        id=item.id,
+        badge=t["badge"].get(kind, ""),
+        evidence_labels=list(dict.fromkeys(_evidence_label(e, t) for e in prov.evidence)),
     )
 
 
-def _badge(key: str, value: str) -> tuple[str, str]:
-    """(css class, label) of one item detail."""
-    if key == "department":
-        return ("dept", value)
-    if key == "score":
-        return (f"score s{int(value) + 2}", value)
-    if key == "severity":
-        return (f"sev sev{value}", SEVERITY[int(value)])
-    if key == "competitor_risk":
-        return (f"risk risk-{value}", f"{value} risk")
-    if key == "format":
-        return ("fmt", FORMAT_LABELS.get(value, value))
-    return (f"status st-{value}" if key == "status" else key, value)
+@cache
+def _card_titles() -> dict[str, str]:
+    from assistant.retrieval.cards import shipped_cards
+
+    return {card.citation: card.title for card in shipped_cards()}
 
 
-def curve(journey: JourneyMap) -> list[CurvePoint]:
+def _evidence_label(citation: str, t: dict) -> str:
+    """A citation as people read it: the card's title, or "research" for an uploaded file."""
+    if citation.startswith("doc:"):
+        return str(t["research_source"])
+    return _card_titles().get(citation, citation)
+
+
+def _shown(items: list) -> list:
+    """What a cell shows: rejected content ideas stay on the map (so they are not proposed
+    again) but out of the view and the exports; the Ideas tab still lists them."""
+    return [i for i in items if not (isinstance(i, ContentIdea) and i.status == "rejected")]
+
+
+def curve(journey: JourneyMap, language: str = "en") -> list[CurvePoint]:
     """The emotion curve: one point per stage at its column's centre; y from +2 (top) to -2."""
     count = len(journey.stages)
     points = []
@@ -174,41 +204,44 @@ def curve(journey: JourneyMap) -> list[CurvePoint]:
         score = stage.emotion_score()
         x = (index + 0.5) * 100 / count
         y = None if score is None else 10 + (2 - score) * 20  # +2 -> 10, 0 -> 50, -2 -> 90
-        label = "no emotion yet" if score is None else f"{score:+.1f}"
+        label = labels(language)["map"]["no_emotion"] if score is None else f"{score:+.1f}"
         points.append(CurvePoint(x=x, y=y, score=score, label=label))
     return points
 
 
-def map_view(journey: JourneyMap) -> MapView:
-    """Everything the swimlane templates show about a map."""
+def map_view(journey: JourneyMap, language: str | None = None) -> MapView:
+    """Everything the swimlane templates show about a map, labelled in `language` (by
+    default the map's own)."""
+    lang = language or journey.language
+    t = labels(lang)["map"]
     c, p = journey.context, journey.persona
     st = status(journey)
     sections = {s.key: s for s in st.sections}
     facts = [
-        (label, value)
-        for label, value in (
-            ("Company", c.company),
-            ("Product", c.product),
-            ("Market", c.market.upper() if c.market else None),
-            ("Purpose", c.purpose),
-            ("Destination", c.destination),
-            ("Persona", p.name),
-            ("Role", p.role),
-            ("Tone", p.tone),
+        (t["facts"][key], value)
+        for key, value in (
+            ("company", c.company),
+            ("product", c.product),
+            ("market", c.market.upper() if c.market else None),
+            ("purpose", c.purpose),
+            ("destination", c.destination),
+            ("persona", p.name),
+            ("role", p.role),
+            ("tone", p.tone),
         )
         if value
     ]
     persona_lists = [
-        (title, [chip(i) for i in items])
-        for title, items in (
-            ("Goals", p.goals),
-            ("Challenges", p.challenges),
-            ("Channels", p.channels),
-            ("Numbers", p.quantitative),
-            ("Customer stories", p.qualitative),
-            ("Evidence sources", p.evidence_sources),
+        (t["persona_lists"][key], [chip(i, lang) for i in getattr(p, key)])
+        for key in (
+            "goals",
+            "challenges",
+            "channels",
+            "quantitative",
+            "qualitative",
+            "evidence_sources",
         )
-        if items
+        if getattr(p, key)
     ]
     lane_keys = list(LANES)
     if any(s.opportunities for s in journey.stages):
@@ -216,9 +249,11 @@ def map_view(journey: JourneyMap) -> MapView:
     lanes = [
         Lane(
             key=key,
-            title=LANE_TITLES[key],
+            title=t["lanes"][key],
             icon=LANE_ICONS[key],
-            cells=[[chip(i) for i in getattr(stage, key)] for stage in journey.stages],
+            cells=[
+                [chip(i, lang) for i in _shown(getattr(stage, key))] for stage in journey.stages
+            ],
         )
         for key in lane_keys
     ]
@@ -227,6 +262,7 @@ def map_view(journey: JourneyMap) -> MapView:
         section = sections.get(f"stage:{number}")
         heads.append(
             StageHead(
+                id=stage.id,
                 number=number,
                 name=stage.name,
                 filled=section.filled if section else 0,
@@ -234,14 +270,14 @@ def map_view(journey: JourneyMap) -> MapView:
                 suggestion=stage.provenance.accepted is False,
             )
         )
-    counts = {"fact": 0, "suggestion": 0, "accepted": 0, "rejected": 0, "evidence": 0}
+    counts = {"fact": 0, "suggestion": 0, "accepted": 0, "rejected": 0, "research": 0}
     for lane in lanes:
         for cell in lane.cells:
             for ch in cell:
                 counts[ch.kind] += 1
-                counts["evidence"] += bool(ch.evidence)
-    who = p.name or "the customer"
-    title = f"{c.company or journey.name}: {who}'s journey"
+                counts["research"] += ch.research
+    who = p.name or t["the_customer"]
+    title = fill(t["title"], company=c.company or journey.name, persona=who)
     return MapView(
         title=title,
         name=journey.name,
@@ -249,7 +285,9 @@ def map_view(journey: JourneyMap) -> MapView:
         persona_lists=persona_lists,
         stages=heads,
         lanes=lanes,
-        curve=curve(journey),
+        curve=curve(journey, lang),
         percent=st.percent,
         counts=counts,
+        t=t,
+        language=lang,
     )

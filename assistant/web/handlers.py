@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.settings import Settings
 from assistant.store import Store
+from assistant.visual.labels import labels
 from assistant.web import views
 from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
 
@@ -81,6 +82,7 @@ class Handlers:
             )
         except (ValueError, RuntimeError) as exc:
             raise WebError(str(exc)) from exc
+        session.front_end = "web"
         if not opening:
             return session, views.history_messages(session.history())
         session.start()  # stored in the transcript with the rest
@@ -123,9 +125,19 @@ class Handlers:
         )
         return (
             views.map_panel(journey),
-            views.progress_html(st),
-            views.purpose_html(journey, st.next_gap, session.language) + marker,
+            views.progress_html(st, journey.language),
+            views.purpose_html(journey, st.next_gap, journey.language) + marker,
         )
+
+    def version(self, session: Session | None) -> str:
+        """A cheap token that changes whenever the stored map does (the page polls it)."""
+        if session is None:
+            return ""
+        try:
+            journey = session.store.snapshot(session.map_id)
+        except KeyError:  # deleted elsewhere
+            return "gone"
+        return journey.updated_at.isoformat()
 
     # chat ------------------------------------------------------------------------------------
     def chat(
@@ -203,13 +215,15 @@ class Handlers:
         result = session.tools.call("set_idea_status", {"item_ids": ids, "status": status})
         if not result.ok:
             raise WebError(result.refusal or result.text)
-        return result.summary
+        statuses = labels(session.map.language)["map"]["statuses"]
+        return f"{len(ids)} × {statuses.get(status, status)}"
 
-    def ideas_file(self, session: Session, fmt: str | None) -> str:
+    def ideas_file(self, session: Session, include_rejected: bool = False) -> str:
+        """The content calendar as a CSV download (rejected ideas only when asked)."""
         journey = session.map
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
-        path = folder / f"{file_stem(journey.name)}-ideas.csv"
-        path.write_text(views.ideas_csv(journey, fmt or None), encoding="utf-8")
+        path = folder / f"{file_stem(journey.name)}-content-calendar.csv"
+        path.write_text(views.ideas_csv(journey, include_rejected), encoding="utf-8")
         return str(path)
 
     # exports ---------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ def launch_app(
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
     from assistant.web.app import create_app
+    from assistant.web.edit_panel import CLICK_JS
     from assistant.web.style import APP_CSS
 
     settings = settings or get_settings()
@@ -71,6 +72,7 @@ def launch_app(
         quiet=quiet,
         share=False,
         css=APP_CSS,
+        head=CLICK_JS,
         allowed_paths=[str(exports.resolve())],
         max_file_size=upload_cap,
         ssr_mode=False,

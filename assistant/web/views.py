@@ -6,23 +6,21 @@ whole look of the page is tested without a server or a browser.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from assistant import prompts
 from assistant.completeness import Status
-from assistant.csv_safety import safe_row
 from assistant.gap import Gap
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
-from assistant.visual.view import FORMAT_LABELS
+from assistant.visual.labels import fill, labels
+from assistant.visual.view import format_labels
 
 Message = dict[str, str]
 
-IDEA_COLUMNS = ["stage", "format", "title", "angle", "pain point", "status", "source", "id"]
+IDEA_COLUMNS: list[str] = labels("en")["ideas"]["columns"]
 INGEST_COLUMNS = ["file", "result", "new chunks", "already stored", "reason"]
 
 
@@ -52,9 +50,10 @@ def history_messages(history: Iterable[dict[str, Any]]) -> list[Message]:
     ]
 
 
-def map_panel(journey: JourneyMap) -> str:
-    """The live map for the page: its scoped stylesheet and the swimlane fragment."""
-    return f"<style>{map_css()}</style>{map_fragment(journey)}"
+def map_panel(journey: JourneyMap, editable: bool = True) -> str:
+    """The live map for the page: its scoped stylesheet and the swimlane fragment, labelled
+    in the map's language; `editable` adds the click targets of the edit panel."""
+    return f"<style>{map_css()}</style>{map_fragment(journey, editable=editable)}"
 
 
 def _question_key(gap: str) -> str:
@@ -64,66 +63,87 @@ def _question_key(gap: str) -> str:
 def gap_label(journey: JourneyMap, gap: str, language: str = "en") -> str:
     """A human label for a gap key: `stage:2:touchpoints` -> `Stage 2 'Look around': touchpoints`."""
     t = prompts.guided(language)
+    labelled = labels(language)["app"]["gaps"]
     g = Gap.parse(gap)
     field = str(g.field)
     if g.section == "context":
-        return "Context: " + t["context_fields"].get(field, field)
+        return f"{labelled['context']}: " + t["context_fields"].get(field, field)
     if g.section == "persona":
-        return "Persona: " + t["persona_fields"].get(field, field)
+        return f"{labelled['persona']}: " + t["persona_fields"].get(field, field)
     if g.section == "stage" and g.stage is not None:
         number = g.stage
         name = journey.stages[number - 1].name if 1 <= number <= len(journey.stages) else "?"
-        return f"Stage {number} '{name}': " + t["stage_fields"].get(field, field)
-    return "Stages of the journey" if g.section == "stages" else g.key
+        head = fill(labelled["stage"], number=number, name=name)
+        return f"{head}: " + t["stage_fields"].get(field, field)
+    return str(labelled["stages"]) if g.section == "stages" else g.key
+
+
+def section_label(key: str, label: str, language: str) -> str:
+    """A progress chip's label in the language (stage chips keep the stage's name)."""
+    names = labels(language)["app"]["gaps"]
+    return str(names[key]) if key in ("context", "persona", "stages") else label
 
 
 def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:
     """What the next question asks for and why it matters (from prompts/guided/<lang>.yaml)."""
+    app = labels(language)["app"]
     if not gap:
         return (
-            '<div class="jw-purpose"><b>Nothing left to ask.</b> '
-            "Review the map, accept or reject suggestions, and export it.</div>"
+            f'<div class="jw-purpose"><b>{html.escape(app["done_title"])}</b> '
+            f"<span>{html.escape(app['done_text'])}</span></div>"
         )
     t = prompts.guided(language)
     why = t["questions"].get(_question_key(gap), {}).get("why", "")
     why = prompts.fill(why, persona=journey.persona.name or "the customer") if why else ""
     return (
         f'<div class="jw-purpose" data-gap="{html.escape(gap)}">'
-        f"<b>Next: {html.escape(gap_label(journey, gap, language))}</b>"
+        f"<b>{html.escape(app['next'])} {html.escape(gap_label(journey, gap, language))}</b>"
         f"<span>{html.escape(why)}</span></div>"
     )
 
 
-def progress_html(st: Status) -> str:
+def progress_html(st: Status, language: str = "en") -> str:
     """The progress meter: overall percentage and one chip per section."""
     chips = "".join(
         f'<span class="jw-sec{" done" if not s.missing else ""}" title="{html.escape(s.key)}">'
-        f"{html.escape(s.label)} {s.filled}/{s.total}</span>"
+        f"{html.escape(section_label(s.key, s.label, language))} {s.filled}/{s.total}</span>"
         for s in st.sections
     )
     return (
         f'<div class="jw-progress" data-percent="{st.percent}">'
         f'<div class="jw-bar"><div style="width:{st.percent}%"></div></div>'
-        f"<b>{st.percent}% complete</b>{chips}</div>"
+        f"<b>{html.escape(fill(labels(language)['app']['progress'], percent=st.percent))}</b>"
+        f"{chips}</div>"
     )
 
 
-def idea_rows(journey: JourneyMap, fmt: str | None = None) -> list[list[str]]:
-    """Content ideas per stage (stage order), optionally only one format."""
+def idea_rows(
+    journey: JourneyMap,
+    fmt: str | None = None,
+    stage: str | None = None,
+    status: str | None = None,
+) -> list[list[str]]:
+    """Content ideas per stage (stage order), optionally one format, stage (id) or status."""
+    names = format_labels(journey.language)
+    statuses = labels(journey.language)["map"]["statuses"]
     rows = []
-    for number, stage in enumerate(journey.stages, 1):
-        pains = {p.id: p.text for p in stage.pain_points}
-        for idea in stage.content_ideas:
-            if fmt and idea.format != fmt:
+    for number, st in enumerate(journey.stages, 1):
+        if stage and st.id != stage:
+            continue
+        pains = {p.id: p.text for p in st.pain_points}
+        for idea in st.content_ideas:
+            if (fmt and idea.format != fmt) or (status and idea.status != status):
                 continue
             rows.append(
                 [
-                    f"{number}. {stage.name}",
-                    FORMAT_LABELS.get(idea.format, idea.format),
+                    f"{number}. {st.name}",
+                    names.get(idea.format, idea.format),
                     idea.text,
                     idea.angle,
                     pains.get(idea.pain_point_id or "", ""),
-                    idea.status,
+                    idea.cta,
+                    idea.channel,
+                    statuses.get(idea.status, idea.status),
                     idea.provenance.source.value,
                     idea.id,
                 ]
@@ -131,13 +151,26 @@ def idea_rows(journey: JourneyMap, fmt: str | None = None) -> list[list[str]]:
     return rows
 
 
-def ideas_csv(journey: JourneyMap, fmt: str | None = None) -> str:
-    """The ideas table as CSV (the same rows the Ideas tab shows)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(IDEA_COLUMNS)
-    writer.writerows(safe_row(row) for row in idea_rows(journey, fmt))
-    return out.getvalue()
+def idea_targets(journey: JourneyMap) -> list[tuple[str, str]]:
+    """(label, value) choices for "generate ideas for": the whole map, each stage, and each
+    confirmed pain point (`stage:<id>`, `pain:<stage id>|<pain id>`)."""
+    t = labels(journey.language)["ideas"]
+    out = [(t["whole_map"], "")]
+    for number, st in enumerate(journey.stages, 1):
+        out.append((f"{number}. {st.name}", f"stage:{st.id}"))
+        for pain in st.pain_points:
+            if not pain.provenance.is_suggestion:
+                label = f"{number}. {st.name} · {t['pain_prefix']}: {pain.text}"
+                out.append((label[:120], f"pain:{st.id}|{pain.id}"))
+    return out
+
+
+def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
+    """The content calendar (assistant.ideas' CSV): stage, pain point, format, title, angle,
+    CTA, channel, status; rejected ideas only when asked."""
+    from assistant.ideas import idea_lists, to_csv
+
+    return to_csv(journey, idea_lists(journey, include_rejected=include_rejected))
 
 
 def ingest_rows(report: Any) -> list[list[Any]]:
@@ -156,6 +189,7 @@ def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
     return [m.name for m in maps]
 
 
-def concept_markdown(card: Any) -> str:
+def concept_markdown(card: Any, language: str = "en") -> str:
     """A knowledge card as a Learn-tab explanation with its citation."""
-    return f"### {card.title}\n\n{card.body}\n\n*Source: [{card.citation}]*"
+    source = fill(labels(language)["learn"]["source"], title=card.title)
+    return f"### {card.title}\n\n{card.body}\n\n*{source}*"
