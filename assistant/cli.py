@@ -153,6 +153,7 @@ def _mount_commands() -> None:
     app.command()(cli_features.usage)
     app.command("eval")(cli_features.eval_command)
     app.registered_commands.extend(retrieval_app.registered_commands)
+    __import__("assistant.cli_accounts").cli_accounts.mount(app)
 
 
 _mount_commands()

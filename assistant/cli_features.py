@@ -18,6 +18,9 @@ def serve(
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
     auth: str | None = typer.Option(None, "--auth", help="Require a login: user:password."),
+    allow_public: bool = typer.Option(
+        False, "--allow-public", help="Allow a non-loopback --host without any sign-in."
+    ),
     home: Path | None = HomeOpt,
 ) -> None:
     """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
@@ -29,7 +32,10 @@ def serve(
     except ValueError as exc:
         fail(str(exc))
     try:
-        run_server(get_settings(home=home), host=host, port=port, auth=auth)
+        settings = get_settings(home=home, allow_public=allow_public or None)
+        run_server(settings, host=host, port=port, auth=auth)
+    except ValueError as exc:  # a public bind without sign-in, --auth beside user accounts
+        fail(str(exc))
     except OSError as exc:
         fail(f"Could not start the server: {exc}")
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.accounts.web import MapScope
 from assistant.settings import Settings, get_settings
 from assistant.visual.view import FORMAT_LABELS
 from assistant.web import views
@@ -27,10 +28,11 @@ def _close(session: Any) -> None:
         session.store.close()
 
 
-def create_app(settings: Settings | None = None) -> gr.Blocks:
-    """The whole web app for one workspace (`settings.home`)."""
+def create_app(settings: Settings | None = None, scope: MapScope | None = None) -> gr.Blocks:
+    """The whole web app for one workspace (`settings.home`); `scope` limits every map action
+    to the signed-in user's roles (assistant/accounts/web.py)."""
     settings = settings or get_settings()
-    h = Handlers(settings)
+    h = Handlers(settings, scope)
 
     with gr.Blocks(title="Journey assistant", analytics_enabled=False) as demo:
         session = gr.State(None, delete_callback=_close)
@@ -118,7 +120,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
 
         def show_opened(sess: Any, messages: list[dict], note: str = "") -> tuple:
             name = sess.map.name
-            names = h.map_names()
+            names = h.map_names(h.user_of(sess))
             rows, pick = _ideas(sess, "")
             return (
                 sess,
@@ -134,20 +136,21 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
 
         def on_load(saved_name: str | None, request: gr.Request) -> tuple:
             wanted = request.query_params.get("map") if request else None
-            return show_opened(*h.resume(wanted, saved_name))
+            user = request.username if request else None
+            return show_opened(*h.resume(wanted, saved_name, user))
 
-        def on_open(name: str, old: Any) -> tuple:
-            sess, messages = _call(h.open, name)
+        def on_open(name: str, old: Any, request: gr.Request) -> tuple:
+            sess, messages = _call(h.open, name, False, request.username)
             _close(old)
             return show_opened(sess, messages, f"Opened '{sess.map.name}'.")
 
-        def on_create(name: str, old: Any) -> tuple:
-            sess, messages = _call(h.open, name, True)
+        def on_create(name: str, old: Any, request: gr.Request) -> tuple:
+            sess, messages = _call(h.open, name, True, request.username)
             _close(old)
             return show_opened(sess, messages, f"Created '{sess.map.name}'.")
 
         def on_send(text: str, messages: list[dict], sess: Any):  # type: ignore[no-untyped-def]
-            sess = _call(h.ensure, sess)
+            sess = _call(h.ensure, sess, "edit")
             if not (text or "").strip():
                 raise gr.Error("Type an answer first.")
             skip = [gr.skip()] * len(panels)
@@ -171,7 +174,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             return (
                 name,
                 f"## Journey assistant · {name}",
-                gr.update(choices=h.map_names(), value=name),
+                gr.update(choices=h.map_names(h.user_of(sess)), value=name),
                 h.panels(sess)[0],
                 f"Renamed to '{name}'.",
             )
@@ -179,8 +182,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
         def on_delete(yes: bool, sess: Any) -> tuple:
             sess = _call(h.ensure, sess)
             gone = sess.map.name
+            user = h.user_of(sess)
             _call(h.delete, sess, yes)
-            new_sess, messages = h.resume(None, None)
+            new_sess, messages = h.resume(None, None, user)
             return show_opened(new_sess, messages, f"Deleted '{gone}'.")
 
         def on_ingest(paths: list[str] | None, sess: Any, bar=gr.Progress()):  # type: ignore[no-untyped-def]  # noqa: B008

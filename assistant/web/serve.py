@@ -31,14 +31,17 @@ def launch_app(
     quiet: bool = True,
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
+    from assistant.accounts.web import SignIn, check_bind
     from assistant.web.app import create_app
     from assistant.web.style import APP_CSS
 
     settings = settings or get_settings()
     credentials = parse_auth(auth if auth is not None else settings.auth)
+    sign_in = SignIn.for_settings(settings, credentials)
+    check_bind(host or settings.host, sign_in.authenticated, settings.allow_public)
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
-    demo = create_app(settings)
+    demo = create_app(settings, sign_in.scope())
     # Each tab has its own session and SQLite connection, so tabs may run side by side.
     demo.queue(default_concurrency_limit=8)
     # Uploads get double the ingest limit here so an oversized file still reaches ingest and
@@ -47,7 +50,7 @@ def launch_app(
     _, url, _ = demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        auth=credentials,
+        **sign_in.launch_kwargs(),
         prevent_thread_lock=True,
         quiet=quiet,
         share=False,

@@ -1,0 +1,106 @@
+"""Engines with the durability settings each database needs, and Alembic upgrades."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+# The newest migration in migrations/versions. A test checks it equals Alembic's head, so
+# opening a current database costs one small query rather than loading Alembic.
+HEAD = "0002_accounts"
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE = "journey_write"
+"""Execution option: this transaction will write (SQLite takes the write lock at BEGIN)."""
+
+_checked: set[str] = set()
+_lock = threading.Lock()
+
+
+class SchemaOutdated(RuntimeError):
+    """The database's schema is older than this version of the app."""
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine for `url`. SQLite: WAL with synchronous=FULL (every commit durable), a 30 s
+    busy wait, and write transactions that take the lock at BEGIN (BEGIN IMMEDIATE) so two
+    writers queue instead of failing on a lock upgrade. PostgreSQL: pre-pinged pooled
+    connections (a restarted server costs no failed request)."""
+    if not is_sqlite(url):
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20)
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, _record: Any) -> None:
+        dbapi.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
+        dbapi.execute("PRAGMA journal_mode=WAL")
+        dbapi.execute("PRAGMA synchronous=FULL")
+        dbapi.execute("PRAGMA busy_timeout=30000")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    """The Alembic revision the database is at, or None for a database never migrated."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(url: str, engine: sa.Engine | None = None) -> str:
+    """Bring the database to the newest schema; returns the revision it is at."""
+    from alembic import command
+    from alembic.config import Config
+
+    own = engine is None
+    engine = engine or make_engine(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        with engine.connect().execution_options(**{WRITE: True}) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+        with engine.connect() as conn:
+            return current_revision(conn) or ""
+    finally:
+        if own:
+            engine.dispose()
+
+
+def ensure_schema(url: str, engine: sa.Engine) -> None:
+    """Once per process and database: SQLite is upgraded in place; a PostgreSQL database that
+    is behind raises SchemaOutdated with the command to run."""
+    if url in _checked:
+        return
+    with _lock:
+        if url in _checked:
+            return
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+        if revision != HEAD:
+            if not is_sqlite(url):
+                shown = make_url(url).render_as_string(hide_password=True)
+                raise SchemaOutdated(
+                    f"The database {shown} is at schema {revision or 'none'}, this version needs "
+                    f"{HEAD}: run `journey db upgrade` once (with the same JOURNEY_DATABASE_URL)."
+                )
+            upgrade(url, engine)
+        _checked.add(url)

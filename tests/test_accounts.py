@@ -1,0 +1,161 @@
+"""Accounts on a real SQLite file and a real PostgreSQL server: users with Argon2 hashes,
+teams, a role per map, the one access check, and the schema migrations behind them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from assistant.accounts import AccountError, Accounts, Action, Role
+from assistant.db import HEAD, SchemaOutdated, make_engine, upgrade
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same tests on both databases; PostgreSQL is upgraded as an operator would."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journey.sqlite3'}"
+    url = str(request.getfixturevalue("pg_url"))
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def accounts(db_url: str) -> Accounts:
+    found = Accounts(db_url)
+    yield found  # type: ignore[misc]
+    found.close()
+
+
+def test_passwords_are_argon2_hashes_and_verify(accounts: Accounts) -> None:
+    accounts.add_user("ana", "correct horse battery")
+    with accounts.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT password_hash FROM users")).scalar()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert accounts.verify("ana", "correct horse battery") is not None
+    assert accounts.verify("ana", "correct horse batterY") is None
+    assert accounts.verify("nobody", "correct horse battery") is None
+    accounts.set_password("ana", "another long one")
+    assert accounts.verify("ana", "correct horse battery") is None
+    assert accounts.verify("ana", "another long one") is not None
+
+
+def test_bad_names_short_passwords_and_duplicates_are_refused(accounts: Accounts) -> None:
+    for bad in ("", "two words", "-dash", "x" * 65, "ana<script>"):
+        with pytest.raises(AccountError, match="not a valid name"):
+            accounts.add_user(bad, "long enough pw")
+    with pytest.raises(AccountError, match="at least 8"):
+        accounts.add_user("ana", "short")
+    accounts.add_user("ana", "long enough pw")
+    with pytest.raises(AccountError, match="already exists"):
+        accounts.add_user("ana", "long enough pw")
+    assert [u.name for u in accounts.list_users()] == ["ana"]
+
+
+def test_roles_direct_by_team_strongest_wins_and_admin(accounts: Accounts) -> None:
+    ana = accounts.add_user("ana", "long enough pw")
+    bob = accounts.add_user("bob", "long enough pw")
+    boss = accounts.add_user("boss", "long enough pw", admin=True)
+    accounts.grant("map-a", Role.OWNER, user="ana")
+    assert accounts.can(ana, "map-a", Action.DELETE)
+    assert not any(accounts.can(bob, "map-a", a) for a in Action)
+    assert all(accounts.can(boss, "map-a", a) for a in Action)  # admins see every map
+    assert not accounts.can("ghost", "map-a", Action.VIEW) and not accounts.can(
+        None, "map-a", "view"
+    )
+
+    accounts.add_team("marketing")
+    accounts.join("marketing", "bob")
+    accounts.grant("map-a", "viewer", team="marketing")
+    assert accounts.can(bob, "map-a", "view") and not accounts.can(bob, "map-a", "edit")
+    accounts.grant("map-a", "editor", user="bob")  # direct editor beats the team's viewer
+    assert accounts.can(bob, "map-a", "edit") and not accounts.can(bob, "map-a", "rename")
+    assert not accounts.can(bob, "map-a", "delete") and not accounts.can(bob, "map-a", "share")
+    assert accounts.roles(bob) == {"map-a": Role.EDITOR}
+    assert accounts.grants("map-a") == [
+        ("team", "marketing", Role.VIEWER),
+        ("user", "ana", Role.OWNER),
+        ("user", "bob", Role.EDITOR),
+    ]
+    accounts.revoke("map-a", user="bob")
+    assert accounts.roles(bob) == {"map-a": Role.VIEWER}
+    accounts.leave("marketing", "bob")
+    assert accounts.roles(bob) == {}
+
+
+def test_removing_a_user_or_team_removes_their_roles(accounts: Accounts) -> None:
+    accounts.add_user("ana", "long enough pw")
+    accounts.add_team("sales")
+    accounts.join("sales", "ana")
+    accounts.grant("m", "owner", user="ana")
+    accounts.grant("m", "viewer", team="sales")
+    accounts.remove_team("sales")
+    assert accounts.grants("m") == [("user", "ana", Role.OWNER)]
+    accounts.remove_user("ana")
+    assert accounts.grants("m") == [] and accounts.user("ana") is None
+    # A new user who takes the old name inherits nothing.
+    new_ana = accounts.add_user("ana", "long enough pw")
+    assert accounts.roles(new_ana) == {}
+    with pytest.raises(AccountError, match="No user"):
+        accounts.remove_user("ana-2")
+
+
+def test_proxy_users_are_created_without_a_password(accounts: Accounts) -> None:
+    user = accounts.proxy_user("carla@example.com")
+    assert not user.has_password and accounts.proxy_user("carla@example.com") == user
+    assert accounts.verify("carla@example.com", "") is None  # no password sign-in for them
+
+
+def test_head_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from assistant.db.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_postgresql_behind_is_refused_until_upgraded(pg_url: str) -> None:
+    with pytest.raises(SchemaOutdated, match="journey db upgrade"):
+        Accounts(pg_url)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "db", "upgrade"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(Path.cwd()),
+            "JOURNEY_DATABASE_URL": pg_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"at schema {HEAD}" in done.stdout
+    Accounts(pg_url).close()
+
+
+def test_sqlite_made_before_migrations_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A workspace from before this version (tables made by the old store) keeps its maps."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "CREATE TABLE maps (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, data TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL);"
+            "INSERT INTO maps VALUES ('m1', 'old map', '{}', '2026-01-01');"
+        )
+    url = f"sqlite:///{path}"
+    Accounts(url).close()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT name FROM maps")).scalar() == "old map"
+        tables = set(sa.inspect(conn).get_table_names())
+    engine.dispose()
+    assert {"users", "teams", "team_members", "map_grants", "changes", "chat"} <= tables
