@@ -1,30 +1,39 @@
-"""Every map, its change log and chat, over SQLAlchemy 2: one store for SQLite and PostgreSQL.
+"""Persistence over SQLAlchemy 2, one store for SQLite and PostgreSQL: every map, its change
+log with provenance, its chat and its interview state.
 
-One transaction per change: the new map and its change-log row (with the map as it was
-before, for undo) are written together, so a process killed at any moment loses no accepted
-change and never leaves a half-written map. SQLite runs in WAL mode with synchronous=FULL and
-takes its write lock at BEGIN; PostgreSQL commits synchronously and locks the map's row
-(SELECT ... FOR UPDATE) before reading it in a write, so two writers on one map queue and the
-second reads what the first wrote: no lost update on either database.
+One transaction per change: the map is read, changed and written back inside it, with its
+change-log row and the conversation's state, so two sessions on one map never lose each
+other's changes, and a process killed at any moment loses no accepted change and never leaves
+a half-written map. SQLite takes its write lock when the transaction begins (BEGIN IMMEDIATE)
+and commits durably (WAL, synchronous=FULL); PostgreSQL locks the map's row when it is read
+inside the transaction (SELECT ... FOR UPDATE) and commits synchronously. Either way a second
+writer waits and then reads what the first wrote.
+
+The change log keeps, per change, a JSON patch (RFC 6902, the `jsonpatch` library) that
+turns the map after the change back into the map before it: what undo needs, at the size of
+the change rather than two full copies of the map. (Rows written before patches keep the full
+`before` map; undo reads either.)
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import jsonpatch
 import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from assistant.db import ensure_schema, is_sqlite, make_engine
 from assistant.db.engine import WRITE
-from assistant.db.tables import changes, chat, maps
+from assistant.db.tables import changes, chat, interview, maps
 from assistant.schema import JourneyMap, now
 
 
@@ -44,8 +53,8 @@ class Change:
     undone: bool
 
 
-# Server databases share one pooled engine per URL in a process (every browser tab opens a
-# store); a SQLite store owns its engine, as it owned its connection, and closes it.
+# A database server is shared through one pooled engine per URL in a process (every browser
+# tab opens a store); a SQLite store owns its engine, as it owned its connection, and closes it.
 _shared: dict[str, sa.Engine] = {}
 _shared_lock = threading.Lock()
 
@@ -59,6 +68,24 @@ def _engine_for(url: str) -> tuple[sa.Engine, bool]:
         return _shared[url], False
 
 
+# Statements built once (building a SQLAlchemy expression costs more than running it on SQLite).
+_KEY = (maps.c.name == sa.bindparam("key")) | (maps.c.id == sa.bindparam("key"))
+_DATA = sa.select(maps.c.data).where(_KEY)
+_DATA_LOCKED = _DATA.with_for_update()
+_SNAPSHOT = sa.select(maps.c.id, maps.c.updated_at, sa.func.length(maps.c.data)).where(_KEY)
+_EXISTS = sa.select(maps.c.id).where(_KEY)
+_STATE = sa.select(interview.c.data).where(interview.c.map_id == sa.bindparam("map_id"))
+_MESSAGES = (
+    sa.select(chat.c.role, chat.c.content, chat.c.meta)
+    .where(chat.c.map_id == sa.bindparam("map_id"))
+    .order_by(chat.c.seq.desc())
+    .limit(sa.bindparam("limit"))
+)
+_COUNT = sa.select(sa.func.count()).where(
+    (changes.c.map_id == sa.bindparam("map_id")) & (changes.c.tool != "undo")
+)
+
+
 def to_url(where: str | Path) -> str:
     """A SQLAlchemy URL from a URL or a SQLite file path."""
     text = str(where)
@@ -66,7 +93,7 @@ def to_url(where: str | Path) -> str:
 
 
 class Store:
-    """All maps of one workspace database (`Settings.database`: a URL, or a SQLite file)."""
+    """All maps of one workspace database: `Settings.database` (a URL) or a SQLite file."""
 
     def __init__(self, where: str | Path) -> None:
         self.url = to_url(where)
@@ -76,6 +103,7 @@ class Store:
         """The SQLite file (None on a database server)."""
         self.engine, self._own = _engine_for(self.url)
         ensure_schema(self.url, self.engine)
+        self._local = threading.local()
         self._snapshots: dict[str, tuple[tuple[str, int], JourneyMap]] = {}
 
     def close(self) -> None:
@@ -84,20 +112,39 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
+        """A write transaction: committed when the block ends, rolled back on any error. What
+        is read through this store inside it (in this thread) is read in it, the map's row
+        locked, so what is read is what the change applies to. Nested: part of the outer one."""
+        current: sa.Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
         with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        current: sa.Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
             yield conn
 
-    def _read(self) -> sa.Connection:
-        return self.engine.connect()
+    def _in_transaction(self) -> bool:
+        return getattr(self._local, "conn", None) is not None
 
     # maps ---------------------------------------------------------------------------------
     def create(self, name: str, language: str = "en") -> JourneyMap:
         journey = JourneyMap(name=check_name(name), language=language)  # type: ignore[arg-type]
-        with self.transaction() as db:
-            if db.execute(sa.select(maps.c.id).where(maps.c.name == journey.name)).first():
-                raise ValueError(f"A map named '{journey.name}' already exists.")
-            try:
+        try:
+            with self.transaction() as db:
+                if db.execute(sa.select(maps.c.id).where(maps.c.name == journey.name)).first():
+                    raise ValueError(f"A map named '{journey.name}' already exists.")
                 db.execute(
                     maps.insert().values(
                         id=journey.id,
@@ -106,11 +153,11 @@ class Store:
                         updated_at=_ts(journey.updated_at),
                     )
                 )
-            except sa.exc.IntegrityError as exc:  # created by another process a moment ago
-                raise ValueError(f"A map named '{journey.name}' already exists.") from exc
-            self._log(
-                db, journey.id, "create_map", {"name": name}, "user", f"Created map '{name}'.", None
-            )
+                self._log(
+                    db, journey.id, "create_map", {"name": name}, "user", f"Created map '{name}'."
+                )
+        except sa.exc.IntegrityError as exc:  # created by another process a moment ago
+            raise ValueError(f"A map named '{journey.name}' already exists.") from exc
         return journey
 
     def load(self, name_or_id: str) -> JourneyMap:
@@ -118,9 +165,10 @@ class Store:
         return JourneyMap.model_validate_json(self.load_raw(name_or_id))
 
     def load_raw(self, name_or_id: str) -> str:
-        """The map's stored JSON."""
-        with self._read() as db:
-            data = db.execute(sa.select(maps.c.data).where(_named(name_or_id))).scalar()
+        """The map's stored JSON (inside a transaction: read in it, the row locked)."""
+        query = _DATA_LOCKED if self._in_transaction() and not self.sqlite else _DATA
+        with self._reading() as db:
+            data = db.execute(query, {"key": name_or_id}).scalar()
         if data is None:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
         return str(data)
@@ -129,9 +177,8 @@ class Store:
         """The map as stored, shared and cached until it changes: READ ONLY (use `load` to
         get a copy to change). A turn reads the map several times; parsing it each time
         was most of a guided turn's cost, while this check is one tiny query."""
-        query = sa.select(maps.c.id, maps.c.updated_at, sa.func.length(maps.c.data))
-        with self._read() as db:
-            row = db.execute(query.where(_named(name_or_id))).first()
+        with self._reading() as db:
+            row = db.execute(_SNAPSHOT, {"key": name_or_id}).first()
         if row is None:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
         key = (str(row[1]), int(row[2]))
@@ -142,13 +189,31 @@ class Store:
         return cached[1]
 
     def exists(self, name: str) -> bool:
-        with self._read() as db:
-            return db.execute(sa.select(maps.c.id).where(_named(name))).first() is not None
+        with self._reading() as db:
+            return db.execute(_EXISTS, {"key": name}).first() is not None
 
     def list_maps(self) -> list[JourneyMap]:
-        with self._read() as db:
+        with self._reading() as db:
             rows = db.execute(sa.select(maps.c.data).order_by(maps.c.updated_at.desc())).all()
         return [JourneyMap.model_validate_json(r[0]) for r in rows]
+
+    def write_change(
+        self,
+        before: str,
+        after: JourneyMap,
+        tool: str,
+        args: dict,
+        source: str,
+        summary: str,
+    ) -> tuple[int, dict, dict]:
+        """Inside `transaction()`, after reading `before` in it: write the validated new map
+        and its change-log row. Returns (change seq, map before, map after) as JSON dicts."""
+        with self.transaction() as db:
+            after_json = self._write_map(db, after)
+            old, new = json.loads(before), json.loads(after_json)
+            back = jsonpatch.make_patch(new, old).to_string()
+            seq = self._log(db, after.id, tool, args, source, summary, patch=back)
+        return seq, old, new
 
     def save_change(
         self,
@@ -158,72 +223,67 @@ class Store:
         args: dict,
         source: str,
         summary: str,
-    ) -> None:
-        """Persist a validated new map and its change-log row in one transaction."""
-        with self.transaction() as db:
-            self._write_map(db, after)
-            before_json = before if isinstance(before, str) else before.model_dump_json()
-            self._log(db, after.id, tool, args, source, summary, before_json)
+    ) -> int:
+        """Replace the whole map with `after` (seeding, imports), logged and undoable. `before`
+        is ignored: the map as stored when the transaction starts is what undo returns to.
+        Edits go through `ToolContext.apply`, which reads the map inside the transaction."""
+        with self.transaction():
+            current = self.load_raw(after.id)
+            seq, _, _ = self.write_change(current, after, tool, args, source, summary)
+        return seq
 
-    def update(
-        self,
-        map_id: str,
-        mutate: Callable[[JourneyMap], str],
-        tool: str,
-        args: dict,
-        source: str = "user",
-    ) -> tuple[JourneyMap, str]:
-        """Apply `mutate` to the map as stored at this moment, inside the write transaction
-        (the map's row locked), and persist it with its change-log row. `mutate` edits the map
-        it is given and returns the change's summary; any exception it raises leaves nothing
-        changed. Returns the new map and the summary."""
-        with self.transaction() as db:
-            before = self._locked_data(db, map_id)
-            after = JourneyMap.model_validate_json(before)
-            summary = mutate(after)
-            after = JourneyMap.model_validate(after.model_dump())
-            self._write_map(db, after)
-            self._log(db, map_id, tool, args, source, summary, before)
-        return after, summary
-
-    def undo(self, map_id: str) -> tuple[JourneyMap, str] | None:
-        """Restore the map as it was before its last change not yet undone."""
+    def undo(
+        self, map_id: str, expect: int | None = None, state: str | None = None
+    ) -> tuple[JourneyMap, str, int, dict, dict] | None:
+        """Restore the map as it was before its last change not yet undone; with `expect`,
+        only when that change is row `expect`. `state` (the conversation's, as JSON) is
+        written in the same transaction. Returns (map, summary, seq, before, after)."""
         with self.transaction() as db:
             try:
-                self._locked_data(db, map_id)
+                current = json.loads(self.load_raw(map_id))  # locks the map first
             except MapNotFound:
                 return None
             row = db.execute(
-                sa.select(changes.c.seq, changes.c.before, changes.c.summary)
+                sa.select(changes.c.seq, changes.c.before, changes.c.patch, changes.c.summary)
                 .where(
                     (changes.c.map_id == map_id)
                     & (changes.c.undone == 0)
-                    & changes.c.before.is_not(None)
+                    & (changes.c.before.is_not(None) | changes.c.patch.is_not(None))
                 )
                 .order_by(changes.c.seq.desc())
                 .limit(1)
             ).first()
-            if row is None:
+            if row is None or (expect is not None and row[0] != expect):
                 return None
-            seq, before, summary = row
-            restored = JourneyMap.model_validate_json(before)
-            self._write_map(db, restored)
+            seq, before, patch, summary = row
+            if patch is not None:
+                restored = JourneyMap.model_validate(jsonpatch.apply_patch(current, patch))
+            else:
+                restored = JourneyMap.model_validate_json(before)
+            restored_json = self._write_map(db, restored)
             db.execute(changes.update().where(changes.c.seq == seq).values(undone=1))
-            self._log(db, map_id, "undo", {"seq": seq}, "user", f"Undid: {summary}", None)
-        return restored, summary
+            self._log(db, map_id, "undo", {"seq": seq}, "user", f"Undid: {summary}")
+            if state is not None:
+                self._write_state(db, map_id, state)
+        return restored, summary, seq, current, json.loads(restored_json)
 
     def rename(self, name: str, new_name: str) -> JourneyMap:
         new_name = check_name(new_name)
-        journey = self.load(name)
-        if self.exists(new_name):
-            raise ValueError(f"A map named '{new_name}' already exists.")
-
-        def mutate(after: JourneyMap) -> str:
-            after.name = new_name
-            return f"Renamed map '{name}' to '{new_name}'."
-
         try:
-            after, _ = self.update(journey.id, mutate, "rename_map", {"new_name": new_name})
+            with self.transaction():
+                before = self.load_raw(name)
+                after = JourneyMap.model_validate_json(before)
+                if self.exists(new_name) and after.name != new_name:
+                    raise ValueError(f"A map named '{new_name}' already exists.")
+                after.name = new_name
+                self.write_change(
+                    before,
+                    after,
+                    "rename_map",
+                    {"new_name": new_name},
+                    "user",
+                    f"Renamed map '{name}' to '{new_name}'.",
+                )
         except sa.exc.IntegrityError as exc:  # taken by another process a moment ago
             raise ValueError(f"A map named '{new_name}' already exists.") from exc
         return after
@@ -232,100 +292,110 @@ class Store:
         journey = self.load(name)
         with self.transaction() as db:
             db.execute(maps.delete().where(maps.c.id == journey.id))
-            db.execute(changes.delete().where(changes.c.map_id == journey.id))
-            db.execute(chat.delete().where(chat.c.map_id == journey.id))
+            for table in (changes, chat, interview):
+                db.execute(table.delete().where(table.c.map_id == journey.id))
             # The LLM agent's token usage rows live in the same file (assistant/agent/usage.py).
             if sa.inspect(db).has_table("usage"):
                 db.execute(sa.text("DELETE FROM usage WHERE map_id = :m"), {"m": journey.id})
 
     def change_count(self, map_id: str) -> int:
         """How many changes (not undos) the map's log holds."""
-        query = sa.select(sa.func.count()).where(
-            (changes.c.map_id == map_id) & (changes.c.tool != "undo")
-        )
-        with self._read() as db:
-            return int(db.execute(query).scalar() or 0)
+        with self._reading() as db:
+            return int(db.execute(_COUNT, {"map_id": map_id}).scalar() or 0)
 
     def changes(self, map_id: str, limit: int = 1000) -> list[Change]:
+        c = changes.c
         query = (
-            sa.select(
-                changes.c.seq,
-                changes.c.at,
-                changes.c.tool,
-                changes.c.args,
-                changes.c.source,
-                changes.c.summary,
-                changes.c.undone,
-            )
-            .where(changes.c.map_id == map_id)
-            .order_by(changes.c.seq.desc())
+            sa.select(c.seq, c.at, c.tool, c.args, c.source, c.summary, c.undone)
+            .where(c.map_id == map_id)
+            .order_by(c.seq.desc())
             .limit(limit)
         )
-        with self._read() as db:
+        with self._reading() as db:
             rows = db.execute(query).all()
         return [Change(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], bool(r[6])) for r in rows][
             ::-1
         ]
 
     # chat transcript ----------------------------------------------------------------------
-    def add_message(self, map_id: str, role: str, content: str, meta: dict | None = None) -> None:
-        """Append to the chat transcript, committed without its own fsync: on SQLite
-        synchronous=NORMAL (in WAL mode a killed process still loses nothing; only a power cut
-        could drop the last lines, and the next map change's FULL commit syncs them too), on
-        PostgreSQL synchronous_commit off for this transaction. Map changes stay fully synced."""
+    def add_message(
+        self,
+        map_id: str,
+        role: str,
+        content: str,
+        meta: dict | None = None,
+        state: str | None = None,
+    ) -> None:
+        """Append to the chat transcript, with the conversation's state (JSON) when given, in
+        one transaction. Committed without its own fsync: on SQLite synchronous=NORMAL (in WAL
+        mode a killed process still loses nothing; only a power cut could drop the last lines,
+        and the next map change's FULL commit syncs them too), on PostgreSQL with
+        synchronous_commit off for this transaction. Map changes stay fully synced."""
+        row = {
+            "map_id": map_id,
+            "at": _ts(now()),
+            "role": role,
+            "content": content,
+            "meta": json.dumps(meta or {}),
+        }
+        if self._in_transaction():
+            with self.transaction() as db:
+                db.execute(chat.insert().values(**row))
+                if state is not None:
+                    self._write_state(db, map_id, state)
+            return
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            raw = conn.connection.dbapi_connection  # PRAGMA synchronous: outside any transaction
+            raw = conn.connection.dbapi_connection  # the PRAGMA must run outside a transaction
             if self.sqlite and raw is not None:
                 raw.execute("PRAGMA synchronous=NORMAL")
             try:
                 with conn.begin():
                     if not self.sqlite:
                         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                    conn.execute(
-                        chat.insert().values(
-                            map_id=map_id,
-                            at=_ts(now()),
-                            role=role,
-                            content=content,
-                            meta=json.dumps(meta or {}),
-                        )
-                    )
+                    conn.execute(chat.insert().values(**row))
+                    if state is not None:
+                        self._write_state(conn, map_id, state)
             finally:
                 if self.sqlite and raw is not None:
                     raw.execute("PRAGMA synchronous=FULL")
 
     def messages(self, map_id: str, limit: int = 200) -> list[dict]:
-        query = (
-            sa.select(chat.c.role, chat.c.content, chat.c.meta)
-            .where(chat.c.map_id == map_id)
-            .order_by(chat.c.seq.desc())
-            .limit(limit)
-        )
-        with self._read() as db:
-            rows = db.execute(query).all()
+        with self._reading() as db:
+            rows = db.execute(_MESSAGES, {"map_id": map_id, "limit": limit}).all()
         return [{"role": r[0], "content": r[1], "meta": json.loads(r[2])} for r in rows][::-1]
 
-    # inside a write transaction -----------------------------------------------------------
-    def _locked_data(self, db: sa.Connection, map_id: str) -> str:
-        """The map's JSON, its row locked until the transaction ends (SQLite: the whole
-        database is already locked for writing by BEGIN IMMEDIATE)."""
-        query = sa.select(maps.c.data).where(maps.c.id == map_id)
-        if not self.sqlite:
-            query = query.with_for_update()
-        data = db.execute(query).scalar()
-        if data is None:
-            raise MapNotFound(f"Map '{map_id}' no longer exists.")
-        return str(data)
+    # interview state ----------------------------------------------------------------------
+    def load_state(self, map_id: str) -> str | None:
+        """The conversation's state as stored (JSON), or None for a map never talked about."""
+        with self._reading() as db:
+            data = db.execute(_STATE, {"map_id": map_id}).scalar()
+        return str(data) if data is not None else None
 
-    def _write_map(self, db: sa.Connection, after: JourneyMap) -> None:
+    def save_state(self, map_id: str, state: str) -> None:
+        with self.transaction() as db:
+            self._write_state(db, map_id, state)
+
+    def _write_state(self, db: sa.Connection, map_id: str, state: str) -> None:
+        dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(interview).values(map_id=map_id, data=state)
+        db.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[interview.c.map_id], set_={"data": upsert.excluded.data}
+            )
+        )
+
+    # inside a write transaction -----------------------------------------------------------
+    def _write_map(self, db: sa.Connection, after: JourneyMap) -> str:
         after.updated_at = now()
+        data = after.model_dump_json()
         done = db.execute(
             maps.update()
             .where(maps.c.id == after.id)
-            .values(name=after.name, data=after.model_dump_json(), updated_at=_ts(after.updated_at))
+            .values(name=after.name, data=data, updated_at=_ts(after.updated_at))
         )
         if done.rowcount != 1:
             raise MapNotFound(f"Map '{after.name}' no longer exists.")
+        return data
 
     def _log(
         self,
@@ -335,9 +405,10 @@ class Store:
         args: dict,
         source: str,
         summary: str,
-        before: str | None,
-    ) -> None:
-        db.execute(
+        before: str | None = None,
+        patch: str | None = None,
+    ) -> int:
+        done = db.execute(
             changes.insert().values(
                 map_id=map_id,
                 at=_ts(now()),
@@ -346,12 +417,11 @@ class Store:
                 source=source,
                 summary=summary,
                 before=before,
+                patch=patch,
             )
         )
-
-
-def _named(name_or_id: str) -> sa.ColumnElement[bool]:
-    return (maps.c.name == name_or_id) | (maps.c.id == name_or_id)
+        key = done.inserted_primary_key
+        return int(key[0]) if key else 0
 
 
 NAME_RULE = (

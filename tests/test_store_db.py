@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from assistant.db import upgrade
 from assistant.schema import Item, JourneyMap
@@ -19,15 +20,16 @@ from assistant.store_sql import MapNotFound, Store
 
 WRITER = """
 import sys
-from assistant.schema import Item
+from assistant.schema import Item, JourneyMap
 from assistant.store_sql import Store
 store = Store(sys.argv[1])
 map_id, tag, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
 for n in range(count):
-    def add(journey, n=n):
-        journey.persona.goals.append(Item(text=f"{tag}-{n}"))
-        return f"added {tag}-{n}"
-    store.update(map_id, add, "add_goal", {"n": n})
+    with store.transaction():
+        before = store.load_raw(map_id)
+        after = JourneyMap.model_validate_json(before)
+        after.persona.goals.append(Item(text=f"{tag}-{n}"))
+        store.write_change(before, after, "add_goal", {"n": n}, "user", f"added {tag}-{n}")
     print(f"{tag}-{n}", flush=True)
 """
 
@@ -52,12 +54,17 @@ def _goals(journey: JourneyMap) -> list[str]:
     return [g.text for g in journey.persona.goals]
 
 
-def _add(text: str):  # type: ignore[no-untyped-def]
-    def mutate(journey: JourneyMap) -> str:
-        journey.persona.goals.append(Item(text=text))
-        return f"Added '{text}'."
-
-    return mutate
+def change(store: Store, map_id: str, text: str) -> int:
+    """One change the way `ToolContext.apply` makes it: read, change and write in one
+    transaction."""
+    with store.transaction():
+        before = store.load_raw(map_id)
+        after = JourneyMap.model_validate_json(before)
+        after.persona.goals.append(Item(text=text))
+        seq, _, _ = store.write_change(
+            before, after, "add_goal", {"text": text}, "user", f"Added '{text}'."
+        )
+    return seq
 
 
 def test_maps_round_trip_rename_delete(store: Store) -> None:
@@ -81,20 +88,29 @@ def test_maps_round_trip_rename_delete(store: Store) -> None:
         store.load("Acme 2027")
 
 
-def test_update_log_undo_and_snapshot(store: Store) -> None:
+def test_changes_log_patches_undo_and_snapshot(store: Store) -> None:
     journey = store.create("m")
     first = store.snapshot("m")
-    store.update(journey.id, _add("grow sales"), "add_goal", {"text": "grow sales"})
-    store.update(journey.id, _add("save time"), "add_goal", {"text": "save time"})
-    assert _goals(store.snapshot("m")) == ["grow sales", "save time"]
+    big = "x" * 1_900
+    seq1 = change(store, journey.id, big)
+    seq2 = change(store, journey.id, "save time")
+    assert seq2 > seq1 > 0
+    assert _goals(store.snapshot("m")) == [big, "save time"]
     assert first is not store.snapshot("m") and store.snapshot("m") is store.snapshot("m")
     log = store.changes(journey.id)
     assert [c.tool for c in log] == ["create_map", "add_goal", "add_goal"]
-    assert log[1].args == {"text": "grow sales"} and store.change_count(journey.id) == 3
+    assert log[2].args == {"text": "save time"} and store.change_count(journey.id) == 3
+    with store.engine.connect() as db:  # the log keeps a patch, not two copies of the map
+        sizes = db.execute(
+            sa.text("SELECT length(patch), before FROM changes WHERE seq = :s"), {"s": seq2}
+        ).one()
+    assert sizes[0] < 500 and sizes[1] is None
 
-    restored, summary = store.undo(journey.id)  # type: ignore[misc]
-    assert summary == "Added 'save time'." and _goals(restored) == ["grow sales"]
-    assert _goals(store.load("m")) == ["grow sales"]
+    assert store.undo(journey.id, expect=seq1) is None  # not the last change: refused
+    restored, summary, seq, old, new = store.undo(journey.id, expect=seq2, state='{"a": 1}')  # type: ignore[misc]
+    assert (summary, seq) == ("Added 'save time'.", seq2) and _goals(restored) == [big]
+    assert len(old["persona"]["goals"]) == 2 and len(new["persona"]["goals"]) == 1
+    assert store.load_state(journey.id) == '{"a": 1}'
     store.undo(journey.id)
     assert _goals(store.load("m")) == [] and store.undo(journey.id) is None
     assert store.undo("no-such-map") is None
@@ -102,14 +118,28 @@ def test_update_log_undo_and_snapshot(store: Store) -> None:
 
 def test_a_refused_change_leaves_nothing(store: Store) -> None:
     journey = store.create("m")
-
-    def refuse(j: JourneyMap) -> str:
-        j.persona.goals.append(Item(text="half done"))
-        raise ValueError("no")
-
-    with pytest.raises(ValueError):
-        store.update(journey.id, refuse, "add_goal", {})
+    with pytest.raises(ValueError), store.transaction():
+        before = store.load_raw(journey.id)
+        after = JourneyMap.model_validate_json(before)
+        after.persona.goals.append(Item(text="half done"))
+        store.write_change(before, after, "add_goal", {}, "user", "half")
+        store.save_state(journey.id, '{"half": true}')
+        raise ValueError("refused after writing: all of it rolls back")
     assert _goals(store.load("m")) == [] and store.change_count(journey.id) == 1
+    assert store.load_state(journey.id) is None
+
+
+def test_state_is_saved_with_messages_and_replaced(store: Store) -> None:
+    journey = store.create("m")
+    assert store.load_state(journey.id) is None
+    store.add_message(journey.id, "assistant", "Which company?", {"gap": "x"}, state='{"n": 1}')
+    store.save_state(journey.id, '{"n": 2}')
+    assert store.load_state(journey.id) == '{"n": 2}'
+    with store.transaction():  # nested in a change's transaction, as the session does
+        store.add_message(journey.id, "assistant", "Next?", None, state='{"n": 3}')
+    assert store.load_state(journey.id) == '{"n": 3}'
+    store.delete("m")
+    assert store.load_state(journey.id) is None
 
 
 def test_chat_transcript_keeps_order_and_meta(store: Store) -> None:
@@ -131,7 +161,7 @@ def test_two_threads_on_one_map_lose_nothing(store: Store) -> None:
         mine = Store(store.url)  # each tab / session has its own store
         try:
             for n in range(per_thread):
-                mine.update(journey.id, _add(f"{tag}-{n}"), "add_goal", {})
+                change(mine, journey.id, f"{tag}-{n}")
         finally:
             mine.close()
 

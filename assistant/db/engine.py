@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 # The newest migration in migrations/versions. A test checks it equals Alembic's head, so
 # opening a current database costs one small query rather than loading Alembic.
-HEAD = "0002_accounts"
+HEAD = "0003_interview"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "journey_write"
@@ -50,8 +50,10 @@ def make_engine(url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get(WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Reads run without an explicit transaction: each statement sees one consistent
+        # snapshot, and a read costs no BEGIN/ROLLBACK round trip.
+        if conn.get_execution_options().get(WRITE, False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

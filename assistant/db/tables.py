@@ -31,8 +31,11 @@ changes = sa.Table(
     sa.Column("args", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
+    # Undo data: `patch` (a JSON patch from the map after the change back to before it);
+    # rows written before patches existed hold the whole map before the change in `before`.
     sa.Column("before", sa.Text),
     sa.Column("undone", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("patch", sa.Text),
     sa.Index("changes_map", "map_id", "seq"),
     sqlite_autoincrement=True,
 )
@@ -48,6 +51,14 @@ chat = sa.Table(
     sa.Column("meta", sa.Text, nullable=False, server_default="{}"),
     sa.Index("chat_map", "map_id", "seq"),
     sqlite_autoincrement=True,
+)
+
+# What a conversation about the map remembers (assistant/state.py), as JSON.
+interview = sa.Table(
+    "interview",
+    metadata,
+    sa.Column("map_id", sa.Text, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
 )
 
 # accounts ---------------------------------------------------------------------------------
