@@ -122,6 +122,19 @@ class Settings(BaseSettings):
         default=False,
         description="Allow binding a non-loopback address without any authentication.",
     )
+    concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="Web events one app process runs at once (each browser tab's turns run in order).",
+    )
+    queue_size: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="Web events that may wait; beyond it a request is refused at once "
+        "('too busy') rather than left waiting for minutes.",
+    )
 
     @property
     def language(self) -> str:

@@ -43,7 +43,7 @@ def launch_app(
     exports.mkdir(parents=True, exist_ok=True)
     demo = create_app(settings, sign_in.scope())
     # Each tab has its own session and SQLite connection, so tabs may run side by side.
-    demo.queue(default_concurrency_limit=8)
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     # Uploads get double the ingest limit here so an oversized file still reaches ingest and
     # comes back as a per-file "over the limit" result rather than a bare transport error.
     upload_cap = f"{max(1, int(settings.max_upload_mb * 2))}mb"
