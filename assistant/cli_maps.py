@@ -122,7 +122,7 @@ def _verdict(name: str, ids: list[str], home: Path | None, tool: str) -> None:
     settings = get_settings(home=home)
     result = ToolBox(ToolContext(store_for(home), m.id, settings)).call(tool, {"item_ids": ids})
     if not result.ok:
-        fail(result.text.removeprefix("Error: "))
+        fail(result.refusal or result.text)
     console().print(result.text, markup=False)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from assistant.gap import Gap
 from assistant.schema import JourneyMap, Stage
 
 
@@ -84,7 +85,7 @@ class Status(BaseModel):
     filled: int
     total: int
     sections: list[SectionStatus]
-    next_gap: str | None
+    next_gap: Gap | None
     """The next gap to ask about in the method's order, or None when nothing is left to ask."""
     complete: bool
     """True when every required slot is filled."""
@@ -107,35 +108,41 @@ def _has(value: object) -> bool:
 
 
 def filled(journey: JourneyMap, gap: str) -> bool:
-    """Whether one gap key is filled."""
-    parts = gap.split(":")
-    if parts[0] == "context":
-        return _has(getattr(journey.context, parts[1]))
-    if parts[0] == "persona":
-        return _has(getattr(journey.persona, parts[1]))
-    if parts[0] == "stages":
+    """Whether one gap is filled."""
+    g = Gap.parse(gap)
+    if g.section == "context":
+        return _has(getattr(journey.context, str(g.field)))
+    if g.section == "persona":
+        return _has(getattr(journey.persona, str(g.field)))
+    if g.section == "stages":
         return bool(journey.stages)
-    if parts[0] == "stage":
-        index = int(parts[1]) - 1
-        if not 0 <= index < len(journey.stages):
-            return False
-        return _has(getattr(journey.stages[index], parts[2]))
-    raise ValueError(f"Unknown gap key: {gap}")
+    stage = stage_for(journey, g)
+    return stage is not None and _has(getattr(stage, str(g.field)))
 
 
-def gap_order(journey: JourneyMap, include_optional: bool = True) -> list[tuple[str, Slot]]:
-    """Every asked slot as (gap key, slot) in the method's order."""
-    order: list[tuple[str, Slot]] = [(f"context:{s.field}", s) for s in CONTEXT_SLOTS]
-    order += [(f"persona:{s.field}", s) for s in PERSONA_SLOTS]
-    order.append(("stages", Slot("stages")))
+def stage_for(journey: JourneyMap, gap: Gap | None) -> Stage | None:
+    """The stage a `stage:` gap names (by number or id), or None."""
+    if gap is None or gap.section != "stage":
+        return None
+    if gap.stage_id is not None:
+        return next((s for s in journey.stages if s.id == gap.stage_id), None)
+    index = (gap.stage or 0) - 1
+    return journey.stages[index] if 0 <= index < len(journey.stages) else None
+
+
+def gap_order(journey: JourneyMap, include_optional: bool = True) -> list[tuple[Gap, Slot]]:
+    """Every asked slot as (gap, slot) in the method's order."""
+    order: list[tuple[Gap, Slot]] = [(Gap.context(s.field), s) for s in CONTEXT_SLOTS]
+    order += [(Gap.persona(s.field), s) for s in PERSONA_SLOTS]
+    order.append((Gap.stages(), Slot("stages")))
     for number, _stage in enumerate(journey.stages, 1):
-        order += [(f"stage:{number}:{s.field}", s) for s in STAGE_SLOTS]
+        order += [(Gap.of_stage(number, s.field), s) for s in STAGE_SLOTS]
     return [(k, s) for k, s in order if s.asked and (include_optional or s.required)]
 
 
-def stage_gaps(stage_number: int) -> list[str]:
-    """The asked gap keys of one stage, in order."""
-    return [f"stage:{stage_number}:{s.field}" for s in STAGE_SLOTS if s.asked]
+def stage_gaps(stage_number: int) -> list[Gap]:
+    """The asked gaps of one stage, in order."""
+    return [Gap.of_stage(stage_number, s.field) for s in STAGE_SLOTS if s.asked]
 
 
 def status(journey: JourneyMap) -> Status:
@@ -180,26 +187,28 @@ def status(journey: JourneyMap) -> Status:
     )
 
 
-def next_gap(journey: JourneyMap, after: str | None = None) -> str | None:
+def next_gap(journey: JourneyMap, after: str | None = None) -> Gap | None:
     """The first asked gap that is neither filled nor skipped (optionally after a given gap)."""
     order = [k for k, _ in gap_order(journey)]
-    if after in order:
-        order = order[order.index(after) + 1 :] + order[: order.index(after) + 1]
+    if after:
+        start = Gap.parse(after)
+        if start in order:
+            i = order.index(start) + 1
+            order = order[i:] + order[:i]
     for key in order:
         if not is_skipped(journey, key) and not filled(journey, key):
             return key
     return None
 
 
-def canonical(journey: JourneyMap, gap: str) -> str:
-    """The gap key as stored in `JourneyMap.skipped`: stage numbers replaced by stage ids, so a
-    skip survives reordering stages."""
-    parts = gap.split(":")
-    if parts[0] == "stage" and len(parts) == 3 and parts[1].isdigit():
-        index = int(parts[1]) - 1
-        if 0 <= index < len(journey.stages):
-            return f"stage:{journey.stages[index].id}:{parts[2]}"
-    return gap
+def canonical(journey: JourneyMap, gap: str) -> Gap:
+    """The gap as stored in `JourneyMap.skipped`: the stage named by its id rather than its
+    number, so a skip survives reordering stages."""
+    g = Gap.parse(gap)
+    stage = stage_for(journey, g)
+    if stage is not None and g.stage is not None:
+        return Gap.of_stage(stage.id, str(g.field))
+    return g
 
 
 def is_skipped(journey: JourneyMap, gap: str) -> bool:
@@ -208,9 +217,7 @@ def is_skipped(journey: JourneyMap, gap: str) -> bool:
 
 def stage_of(gap: str | None) -> int | None:
     """The 1-based stage number of a `stage:N:field` gap."""
-    if gap and gap.startswith("stage:"):
-        return int(gap.split(":")[1])
-    return None
+    return Gap.parse(gap).stage if gap else None
 
 
 def stage_label(stage: Stage, number: int) -> str:

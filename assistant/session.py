@@ -12,11 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from pydantic import ValidationError
+
 from assistant.completeness import Status, status
+from assistant.gap import Gap
 from assistant.schema import JourneyMap
 from assistant.settings import Settings, get_settings
+from assistant.state import InterviewState, OfferItem, OfferKind
 from assistant.store import Store
 from tools import ToolBox, ToolContext
+from tools.results import ToolResult
+
+
+@dataclass
+class OpenOffer:
+    """An offer waiting for the user's verdict, as shown: its kind and numbered items."""
+
+    kind: OfferKind
+    items: list[OfferItem]
 
 
 @dataclass
@@ -25,14 +38,19 @@ class Reply:
 
     text: str
     """The reply to show."""
-    gap: str | None
-    """Machine-readable key of what the next question asks for, e.g. `stage:2:touchpoints`."""
+    gap: Gap | None
+    """What the next question asks for (a `Gap`: `reply.gap.field`; its key is
+    `stage:2:touchpoints`)."""
     status: Status
     """Completeness after this turn."""
     done: bool = False
     """True when the user ended the interview."""
     recorded: list[str] = field(default_factory=list)
-    """Confirmations of the changes made this turn (tool results)."""
+    """Confirmations of the changes made this turn (the tools' sentences, for the model)."""
+    results: list[ToolResult] = field(default_factory=list)
+    """The changes made this turn, as data."""
+    offer: OpenOffer | None = None
+    """Ideas or research suggestions listed and awaiting a verdict ('accept 1,3')."""
     citations: list[str] = field(default_factory=list)
     """Citation ids of knowledge cards or research used in the reply."""
     errors: list[str] = field(default_factory=list)
@@ -60,8 +78,23 @@ class Session:
         """Interview language: the `--lang` given when opening, else the map's own."""
         self.context = ToolContext(store, journey.id, settings)
         self.context.language = self.language
+        self.state = load_state(store, journey.id)
+        """What the conversation remembers; written with every change and every reply."""
+        self.context.on_change = self._on_change
         self.tools = ToolBox(self.context, extra=_knowledge_tools(self.context))
         self.engine = make_engine(settings)
+
+    def _on_change(self, result: ToolResult) -> str:
+        self.state.note_change(result)
+        return self.state.model_dump_json()
+
+    def open_offer(self) -> OpenOffer | None:
+        """The open offer with its numbered items as on the map now, or None."""
+        offer = self.state.offer
+        if offer is None:
+            return None
+        items = offer.items(self.map)
+        return OpenOffer(offer.kind, items) if items else None
 
     @property
     def map(self) -> JourneyMap:
@@ -75,30 +108,71 @@ class Session:
     def start(self) -> Reply:
         """The opening message: a greeting and the first question, or a resume summary."""
         reply = self.engine.opening(self)
-        self.store.add_message(self.map_id, "assistant", reply.text, {"gap": reply.gap})
+        self._save_reply(reply)
         return reply
 
     def send(self, text: str) -> Reply:
         """Answer one user message; every accepted change is on disk when this returns."""
-        self.store.add_message(self.map_id, "user", text[:100_000])
+        self._begin(text)
         reply = self.engine.respond(self, text)
-        self.store.add_message(self.map_id, "assistant", reply.text, {"gap": reply.gap})
+        self._save_reply(reply)
         return reply
 
     def stream(self, text: str) -> Iterator[str | Reply]:
-        """Like `send`, yielding text pieces as they come, then the final `Reply`."""
-        self.store.add_message(self.map_id, "user", text[:100_000])
+        """Like `send`, yielding text pieces as they come, then the final `Reply`. The reply
+        is saved even when the caller stops reading early (a closed browser tab): what was
+        streamed so far is saved then."""
+        self._begin(text)
         final: Reply | None = None
-        for piece in self.engine.stream(self, text):
-            if isinstance(piece, Reply):
-                final = piece
-            yield piece
-        if final is not None:
-            self.store.add_message(self.map_id, "assistant", final.text, {"gap": final.gap})
+        streamed: list[str] = []
+        try:
+            for piece in self.engine.stream(self, text):
+                if isinstance(piece, Reply):
+                    final = piece
+                else:
+                    streamed.append(piece)
+                yield piece
+        finally:
+            if final is not None:
+                self._save_reply(final)
+            elif streamed:
+                self.store.add_message(
+                    self.map_id,
+                    "assistant",
+                    "".join(streamed),
+                    {"partial": True},
+                    state=self.state.model_dump_json(),
+                )
+
+    def _begin(self, text: str) -> None:
+        self.state.begin_answer()
+        self.store.add_message(self.map_id, "user", text[:100_000])
+
+    def _save_reply(self, reply: Reply) -> None:
+        if reply.offer is None:
+            reply.offer = self.open_offer()
+        meta: dict[str, str | None] = {"gap": reply.gap}
+        if reply.offer is not None:
+            meta["offer"] = reply.offer.kind
+        self.store.add_message(
+            self.map_id, "assistant", reply.text, meta, state=self.state.model_dump_json()
+        )
 
     def history(self, limit: int = 200) -> list[dict]:
         """The stored chat transcript of this map."""
         return self.store.messages(self.map_id, limit)
+
+
+def load_state(store: Store, map_id: str) -> InterviewState:
+    """The map's conversation state as stored; a fresh one when there is none or it cannot be
+    read (an unreadable state costs the conversation's memory, never the map)."""
+    raw = store.load_state(map_id)
+    if raw is None:
+        return InterviewState()
+    try:
+        return InterviewState.model_validate_json(raw)
+    except ValidationError:
+        return InterviewState()
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.gap import Gap
 from assistant.retrieval.cards import Card, shipped_cards
 
 if TYPE_CHECKING:
@@ -58,12 +59,12 @@ SUBFIELD_TOPICS = {
 
 
 def _field_of(gap: str) -> tuple[str, int, str | None]:
-    parts = gap.split(":")
-    if parts[0] == "stage":
-        return parts[2], int(parts[1]), None
-    if parts[0] == "stages":
+    g = Gap.parse(gap)
+    if g.section == "stage":
+        return str(g.field), g.stage or 0, None
+    if g.section == "stages":
         return "stages", 0, None
-    return parts[0], 0, parts[1]  # context / persona, with the sub-field
+    return g.section, 0, g.field  # context / persona, with the sub-field
 
 
 def cards_for_field(field: str, language: str) -> list[Card]:

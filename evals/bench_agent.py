@@ -29,6 +29,7 @@ from langchain_core.messages import AIMessage, BaseMessage  # noqa: E402
 
 from assistant.agent import AgentEngine, tokens  # noqa: E402
 from assistant.agent.scripted import ScriptedChatModel, call, say  # noqa: E402
+from assistant.gap import Gap  # noqa: E402
 from assistant.session import open_session  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
@@ -45,7 +46,8 @@ ANSWER = (
 def tool_call_for(gap: str, n: int) -> dict[str, Any]:
     """The tool call that fills one gap, with varied, realistic-length text."""
     thing = f"detail {n} about the customer's situation, in their own words"
-    kind, _, rest = gap.partition(":")
+    g = Gap.parse(gap)
+    kind, rest = g.section, str(g.field)
     if kind == "context":
         value = "b2b" if rest == "market" else f"{rest} answer {n}"
         return call("set_context", **{rest: value})
@@ -55,7 +57,7 @@ def tool_call_for(gap: str, n: int) -> dict[str, Any]:
         return call("add_persona_items", field=rest, items=[thing, f"another {thing}"])
     if kind == "stages":
         return call("set_stages", names=STAGES)
-    number, field = rest.split(":")
+    number, field = str(g.stage), rest
     if field == "decision_points":
         return call(
             "add_decision_point",
@@ -89,7 +91,8 @@ class Model:
 
     def text_turn(self, messages: list[BaseMessage]) -> AIMessage:
         started = time.perf_counter()
-        last = messages[-1].text.split(" Map ")[0]
+        result = getattr(messages[-1], "artifact", None)
+        last = result.summary if result is not None else messages[-1].text
         reply = say(f"Thanks, I noted it ({last[:60]}). Now, the next question: what comes next?")
         self.seconds += time.perf_counter() - started
         return reply

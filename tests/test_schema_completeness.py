@@ -45,7 +45,7 @@ def test_gap_order_follows_the_method(tmp_path):
     assert order[5] == "persona:name" and order[-1] == "stages"
     call(s, "set_stages", names=["A", "B"])
     order = [k for k, _ in completeness.gap_order(s.map, include_optional=False)]
-    stage1 = [k.split(":")[2] for k in order if k.startswith("stage:1:")]
+    stage1 = [k.field for k in order if k.stage == 1]
     assert stage1 == [
         "goals",
         "touchpoints",

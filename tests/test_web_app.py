@@ -19,6 +19,7 @@ import pytest
 from builders import call, fill_map, new_session
 from gradio_client import Client, handle_file
 
+from assistant.gap import Gap
 from assistant.settings import Settings
 from assistant.web.serve import launch_app
 
@@ -111,7 +112,7 @@ def interview(c: Client, purpose: str, limit: int = 80) -> tuple:
         if out and "Reply 'accept" in last_text(out[1]):
             answer = "accept 1"  # the engine offers content ideas after pain points
         else:
-            answer = ANSWERS.get(gap) or ANSWERS[gap.split(":")[-1]]
+            answer = ANSWERS.get(gap) or ANSWERS[str(Gap.parse(gap).field)]
         out = c.predict(answer, [], api_name="/send")
         purpose = out[4]
     raise AssertionError(f"interview did not finish; last gap {gap_of(purpose)}")

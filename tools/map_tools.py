@@ -18,8 +18,9 @@ from assistant.schema import (
 )
 from tools import map_args as a
 from tools.context import ToolError
+from tools.results import Outcome, Skip
 
-Mutation = Callable[[JourneyMap], str]
+Mutation = Callable[[JourneyMap], str | Outcome]
 
 
 def _provenance(source: str, evidence: list[str]) -> Provenance:
@@ -43,14 +44,15 @@ def _add_unique(target: list, items: list[Item]) -> tuple[list[Item], list[Item]
     return added, dupes
 
 
-def _added_sentence(what: str, added: list[Item], dupes: list[Item], suggestion: bool) -> str:
+def _added_sentence(what: str, added: list[Item], dupes: list[Item], suggestion: bool) -> Outcome:
+    skipped = [Skip(i.text, "already there") for i in dupes]
     if not added:
-        return f"Nothing added to {what}: already there."
+        return Outcome(f"Nothing added to {what}: already there.", skipped)
     texts = "; ".join(f'"{i.text}"' for i in added[:8]) + (" ..." if len(added) > 8 else "")
     kind = "suggestion(s)" if suggestion else "item(s)"
     extra = f" ({len(dupes)} already there)" if dupes else ""
     ids = ", ".join(i.id for i in added[:8])
-    return f"Added {len(added)} {kind} to {what}: {texts}{extra} [ids: {ids}]."
+    return Outcome(f"Added {len(added)} {kind} to {what}: {texts}{extra} [ids: {ids}].", skipped)
 
 
 def set_context(args: a.SetContext) -> Mutation:
@@ -74,7 +76,7 @@ def set_persona(args: a.SetPersona) -> Mutation:
 
 
 def add_persona_items(args: a.AddPersonaItems) -> Mutation:
-    def run(m: JourneyMap) -> str:
+    def run(m: JourneyMap) -> Outcome:
         new = [Item(text=t, provenance=_provenance(args.source, args.evidence)) for t in args.items]
         added, dupes = _add_unique(getattr(m.persona, args.field), new)
         return _added_sentence(f"persona {args.field}", added, dupes, args.source != "user")
@@ -83,7 +85,7 @@ def add_persona_items(args: a.AddPersonaItems) -> Mutation:
 
 
 def add_stage_items(args: a.AddStageItems) -> Mutation:
-    def run(m: JourneyMap) -> str:
+    def run(m: JourneyMap) -> Outcome:
         stage = m.find_stage(args.stage)
         cls = ITEM_TYPES.get(args.field, Item)
         new: list[Item] = []
@@ -293,17 +295,25 @@ def add_content_idea(args: a.AddContentIdea) -> Mutation:
 
 
 def add_content_ideas(args: a.AddContentIdeas) -> Mutation:
-    def run(m: JourneyMap) -> str:
-        added, skipped = [], []
-        for idea in args.ideas:
+    def run(m: JourneyMap) -> Outcome:
+        added: list[str] = []
+        skipped: list[Skip] = []
+        for index, idea in enumerate(args.ideas):
             try:
-                added.append(add_content_idea(idea)(m))
+                added.append(str(add_content_idea(idea)(m)))
             except (ToolError, KeyError) as exc:
-                skipped.append(f'"{idea.title}": {exc.args[0] if exc.args else exc}')
+                reason = str(exc.args[0] if exc.args else exc)
+                skipped.append(Skip(idea.title, reason, index))
         if not added:
-            raise ToolError("No idea added. " + " ".join(skipped))
-        note = f" Skipped {len(skipped)}: " + "; ".join(skipped) if skipped else ""
-        return " ".join(added) + note
+            raise ToolError(
+                "No idea added. " + " ".join(f'"{s.item}": {s.reason}' for s in skipped)
+            )
+        note = (
+            f" Skipped {len(skipped)}: " + "; ".join(f'"{s.item}": {s.reason}' for s in skipped)
+            if skipped
+            else ""
+        )
+        return Outcome(" ".join(added) + note, skipped)
 
     return run
 
@@ -331,7 +341,7 @@ def skip_gap(args: a.SkipGap) -> Mutation:
             raise ToolError(f"Unknown gap '{args.gap}'.")
         key = completeness.canonical(m, args.gap)
         if key not in m.skipped:
-            m.skipped.append(key)
+            m.skipped.append(key.key)
         return f"Skipped {args.gap} for now."
 
     return run

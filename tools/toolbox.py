@@ -2,15 +2,17 @@
 
 Every tool validates its arguments against its pydantic `args_schema`; invalid arguments and
 refused changes come back as a clear `Error: ...` text (for the model to correct itself) and
-leave the map unchanged.
+leave the map unchanged. Map tools use `response_format="content_and_artifact"`: the model
+reads the sentence, Python callers get the `ToolResult` (ids added/updated/removed, skipped
+items, refusal, new status) from `ToolBox.call`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ValidationError
 
@@ -18,6 +20,7 @@ from assistant.completeness import status
 from tools import map_args as a
 from tools import map_tools as m
 from tools.context import ToolContext, ToolError
+from tools.results import ToolResult
 
 # name -> (args model, mutation factory, description)
 MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] = {
@@ -79,13 +82,6 @@ MAP_TOOLS: dict[str, tuple[type[BaseModel], Callable[[Any], m.Mutation], str]] =
 }
 
 
-@dataclass
-class ToolResult:
-    ok: bool
-    text: str
-    tool: str
-
-
 def _map_tool(
     ctx: ToolContext,
     name: str,
@@ -93,19 +89,21 @@ def _map_tool(
     factory: Callable[[Any], m.Mutation],
     description: str,
 ) -> StructuredTool:
-    def run(**kwargs: Any) -> str:
+    def run(**kwargs: Any) -> tuple[str, ToolResult]:
         args = model.model_validate(kwargs)
         source = getattr(args, "source", "user")
         try:
-            return ctx.apply(name, args, factory(args), source=source)
+            result = ctx.apply(name, args, factory(args), source=source)
         except ToolError as exc:
             raise ToolException(str(exc)) from exc
+        return result.text, result
 
     return StructuredTool.from_function(
         func=run,
         name=name,
         description=description,
         args_schema=model,
+        response_format="content_and_artifact",
         handle_tool_error=_on_error(ctx),
         handle_validation_error=_on_error(ctx),
     )
@@ -118,8 +116,10 @@ def _on_error(ctx: ToolContext) -> Callable[[Exception], str]:
             detail = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors()
             )
-            return f"Error: invalid arguments: {detail}. The map is unchanged."
-        return f"Error: {exc} The map is unchanged."
+            ctx.last_error = f"invalid arguments: {detail}."
+        else:
+            ctx.last_error = str(exc)
+        return f"Error: {ctx.last_error} The map is unchanged."
 
     return handle
 
@@ -142,13 +142,12 @@ def make_map_tools(ctx: ToolContext) -> list[BaseTool]:
         ]
         return "\n".join(lines)
 
-    def undo_last_change() -> str:
-        result = ctx.store.undo(ctx.map_id)
-        if result is None:
+    def undo_last_change() -> tuple[str, ToolResult]:
+        result = ctx.undo()
+        if not result.ok:
             ctx.last_ok = False
-            return "Error: nothing to undo."
-        journey, summary = result
-        return f"Undone: {summary} {status(journey).line()}"
+            ctx.last_error = result.refusal
+        return result.text, result
 
     tools.append(
         StructuredTool.from_function(
@@ -164,6 +163,7 @@ def make_map_tools(ctx: ToolContext) -> list[BaseTool]:
             name="undo_last_change",
             description="Undo the last change to the map.",
             args_schema=a.NoArgs,
+            response_format="content_and_artifact",
         )
     )
     return tools
@@ -177,21 +177,42 @@ class ToolBox:
         self.tools: dict[str, BaseTool] = {t.name: t for t in make_map_tools(ctx) + (extra or [])}
 
     def call(self, name: str, args: dict[str, Any] | None = None) -> ToolResult:
+        """Run one tool; never raises: any failure is a refused `ToolResult`."""
         tool = self.tools.get(name)
         if tool is None:
-            return ToolResult(
-                False,
-                f"Error: unknown tool '{name}'. Tools: " + ", ".join(sorted(self.tools)),
-                name,
+            result = ToolResult.refused(
+                name, f"unknown tool '{name}'. Tools: " + ", ".join(sorted(self.tools))
             )
+            result.text = result.text.removesuffix(" The map is unchanged.")
+            return result
         self.ctx.last_ok = True
+        self.ctx.last_error = None
         try:
-            text = str(tool.invoke(args or {}))
-        except (ValidationError, ToolException, TypeError, ValueError) as exc:
-            # Defensive: LangChain handles these itself; anything left is still a clear error.
-            self.ctx.last_ok = False
-            text = f"Error: {exc} The map is unchanged."
-        return ToolResult(self.ctx.last_ok and not text.startswith("Error:"), text, name)
+            if args is not None and not isinstance(args, dict):
+                raise TypeError(f"arguments must be an object, not {type(args).__name__}.")
+            message = tool.invoke(
+                {"name": name, "args": args or {}, "id": "call", "type": "tool_call"}
+            )
+        except RecursionError:
+            return ToolResult.refused(name, "invalid arguments: nested too deeply.")
+        except Exception as exc:  # noqa: BLE001 - any failure is a refusal, never a traceback
+            # LangChain handles validation and refusals itself; anything left is still a clear
+            # error (a tool that failed, arguments LangChain could not even parse).
+            return ToolResult.refused(name, _describe(exc))
+        artifact = getattr(message, "artifact", None)
+        if isinstance(artifact, ToolResult):
+            return artifact
+        text = str(message.content) if isinstance(message, ToolMessage) else str(message)
+        failed = not self.ctx.last_ok or getattr(message, "status", "success") == "error"
+        if failed:
+            reason = self.ctx.last_error or text
+            return ToolResult(ok=False, text=text, tool=name, summary=reason, refusal=reason)
+        return ToolResult.answer(name, text)
 
     def list(self) -> list[BaseTool]:
         return list(self.tools.values())
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if text.endswith(".") else text + "."

@@ -35,6 +35,7 @@ from assistant.agent import prompt, recovery, tokens
 from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.guided import parse
 from assistant.settings import Settings
+from tools.results import ToolResult
 
 if TYPE_CHECKING:
     from assistant.session import Reply, Session
@@ -113,6 +114,7 @@ class AgentEngine:
         usage = TurnUsage(model=self.settings.model)
         said: list[str] = []
         recorded: list[str] = []
+        changes: list[ToolResult] = []
         errors: list[str] = []
         nudged: set[str] = set()
         done = False
@@ -131,7 +133,7 @@ class AgentEngine:
                         said.append(text)
                     errors.append(f"model: {kind}")
                     if kind in nudged:  # second time in this turn: stop asking, fall back
-                        yield _sep(said) + (fallback := _fallback(language, recorded))
+                        yield _sep(said) + (fallback := _fallback(language, changes))
                         said.append(fallback)
                         break
                     nudged.add(kind)
@@ -148,8 +150,11 @@ class AgentEngine:
                         errors.append(result.text)
                     elif call["name"] not in READ_ONLY:
                         recorded.append(result.text)
+                        changes.append(result)
                     messages.append(
-                        ToolMessage(result.text, tool_call_id=call["id"], name=call["name"])
+                        ToolMessage(
+                            result.text, tool_call_id=call["id"], name=call["name"], artifact=result
+                        )
                     )
                 bad = recovery.invalid_call_results(ai)
                 errors += [m.text for m in bad]
@@ -169,6 +174,7 @@ class AgentEngine:
             done = recovery.is_auth_failure(exc)
         self._record(session, usage)
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+        reply.results = [r for r in changes if r.changed]
         # Only ids that a tool actually returned count as citations (not invented ones).
         seen = set(CITATION.findall("\n".join(m.text for m in messages[1:])))
         reply.citations = [c for c in reply.citations if c in seen]
@@ -268,9 +274,9 @@ def _as_message(chunk: AIMessageChunk | None) -> AIMessage:
     )
 
 
-def _fallback(language: str, recorded: list[str]) -> str:
-    if recorded:
-        what = " ".join(r.split(" Map ")[0] for r in recorded)
+def _fallback(language: str, changes: list[ToolResult]) -> str:
+    if changes:
+        what = " ".join(r.summary for r in changes)
         return prompt.message(language, "recorded", what=what)
     return prompt.message(language, "empty")
 

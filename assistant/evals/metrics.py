@@ -11,6 +11,7 @@ from assistant.completeness import ASKED_STAGE_FIELDS, CONTEXT_FIELDS
 from assistant.evals.fuzzy import matches, similarity
 from assistant.evals.phrasing import strip_if
 from assistant.evals.scenario import Scenario
+from assistant.gap import Gap
 from assistant.schema import JourneyMap, Source
 
 CONTEXT = CONTEXT_FIELDS
@@ -32,8 +33,8 @@ class Fact:
     @property
     def part(self) -> str:
         """The field kind for per-field recall: `context`, `persona`, `stages`, `touchpoints`..."""
-        head = self.where.split(":")
-        return head[-1] if head[0] == "stage" else head[0]
+        g = Gap.parse(self.where)
+        return str(g.field) if g.section == "stage" else g.section
 
 
 def brief_facts(scenario: Scenario, if_words: list[str]) -> list[Fact]:
@@ -53,7 +54,7 @@ def brief_facts(scenario: Scenario, if_words: list[str]) -> list[Fact]:
 def _brief_item(where: str, item: object, if_words: list[str]) -> Fact:
     if isinstance(item, str):
         return Fact(where, item)
-    kind = where.split(":")[-1]
+    kind = str(Gap.parse(where).field)
     if kind == "decision_points":
         cond = strip_if(item.condition, if_words)  # type: ignore[attr-defined]
         return Fact(where, f"{cond} {item.likely_action}", item.competitor_risk)  # type: ignore[attr-defined]
@@ -84,7 +85,7 @@ def _own(item: object) -> bool:
 
 
 def _map_item(where: str, item: object) -> Fact:
-    kind = where.split(":")[-1]
+    kind = str(Gap.parse(where).field)
     if kind == "decision_points":
         text = f"{item.condition} {item.likely_action}"  # type: ignore[attr-defined]
         return Fact(where, text, item.competitor_risk)  # type: ignore[attr-defined]
@@ -134,9 +135,9 @@ def recall(scenario: Scenario, journey: JourneyMap, if_words: list[str]) -> Reca
     for fact in facts:
         where = fact.where
         if where.startswith("stage:"):
-            _, n, field = where.split(":")
-            target = aligned.get(int(n))
-            where = f"stage:{target}:{field}" if target else ""
+            g = Gap.parse(where)
+            target = aligned.get(g.stage or 0)
+            where = Gap.of_stage(target, str(g.field)) if target else ""
         hit = _best(fact, found.get(where, []))
         tally = per_part.setdefault(fact.part, [0, 0])
         tally[1] += 1

@@ -16,6 +16,7 @@ import yaml
 from assistant import prompts
 from assistant.completeness import ASKED_STAGE_FIELDS
 from assistant.evals.scenario import BriefDecision, Scenario, ScenarioStage
+from assistant.gap import Gap
 from assistant.resources import prompts_dir
 
 SINGLE = {"company", "product", "market", "purpose", "destination", "name", "role", "tone"}
@@ -88,22 +89,23 @@ class Phrasebook:
     # brief items in the engine's grammar -------------------------------------------------------
     def items(self, scenario: Scenario, gap: str) -> list[str]:
         """The brief's answer to a gap as a list of items ([] when the brief lacks it)."""
-        parts = gap.split(":")
-        if parts[0] == "context" and len(parts) == 2:
-            value = getattr(scenario.context, parts[1], None)
-            return [value.upper() if parts[1] == "market" else value] if value else []
-        if parts[0] == "persona" and len(parts) == 2:
-            value = getattr(scenario.persona, parts[1], None)
+        g = Gap.parse(gap)
+        field = str(g.field)
+        if g.section == "context":
+            value = getattr(scenario.context, field, None)
+            return [value.upper() if field == "market" else value] if value else []
+        if g.section == "persona":
+            value = getattr(scenario.persona, field, None)
             if isinstance(value, list):
                 return list(value)
             return [value] if value else []
-        if parts[0] == "stages":
+        if g.section == "stages":
             return [s.name for s in scenario.stages]
-        if parts[0] == "stage" and len(parts) == 3 and parts[1].isdigit():
-            number = int(parts[1])
+        if g.section == "stage" and g.stage is not None:
+            number = g.stage
             if not 1 <= number <= len(scenario.stages):
                 return []
-            return self.stage_items(scenario.stages[number - 1], parts[2])
+            return self.stage_items(scenario.stages[number - 1], field)
         return []
 
     def stage_items(self, stage: ScenarioStage, field: str) -> list[str]:
@@ -155,8 +157,9 @@ def strip_if(condition: str, if_words: list[str]) -> str:
 
 def field_of(gap: str) -> str:
     """The field name of a gap key (`stage:2:touchpoints` -> `touchpoints`)."""
-    return gap.split(":")[-1]
+    g = Gap.parse(gap)
+    return g.field or g.section
 
 
 def section_of(gap: str) -> str:
-    return gap.split(":")[0]
+    return Gap.parse(gap).section

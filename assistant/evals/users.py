@@ -20,6 +20,7 @@ from assistant.evals.phrasing import (
 )
 from assistant.evals.scenario import Scenario
 from assistant.evals.wording import gap_from_wording
+from assistant.gap import Gap
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -72,7 +73,7 @@ class ScriptedUser:
         if verdict:
             self.kind = "verdict"
             return verdict
-        gap = reply.gap
+        gap: str | None = reply.gap
         if self.read_wording:
             gap = gap_from_wording(reply.text, journey, self.book) or gap
         if gap is None:
@@ -106,8 +107,7 @@ class ScriptedUser:
         """The guided engine offers content ideas after a stage's pain points and waits for a
         verdict (its reply still carries the next gap): this user keeps them all."""
         ideas = self.book.texts.get("ideas") or {}
-        ask = str(ideas.get("ask", "")).strip()
-        if not ask or not reply.text.rstrip().endswith(ask):
+        if reply.offer is None or reply.offer.kind != "ideas" or not ideas:
             return None
         self.idea_verdicts += 1
         return str(ideas["words"]["accept_all"][0])
@@ -116,20 +116,20 @@ class ScriptedUser:
         """The gap in the brief's stage numbering: a person answers about the stage the
         question names, so map stage N is found in the brief by name (by position only when
         the map has as many stages as the brief); `stage:0:...` when no brief stage fits."""
-        parts = gap.split(":")
-        if parts[0] != "stage" or len(parts) != 3 or not parts[1].isdigit():
+        g = Gap.parse(gap)
+        if g.section != "stage" or g.stage is None:
             return gap
-        number = int(parts[1])
+        number = g.stage
         if not 1 <= number <= len(journey.stages):
             return gap
         name = journey.stages[number - 1].name
         scored = [(similarity(name, s.name), i) for i, s in enumerate(self.scenario.stages, 1)]
         best = max(scored)
         if best[0] >= THRESHOLD:
-            return f"stage:{best[1]}:{parts[2]}"
+            return Gap.of_stage(best[1], str(g.field))
         if len(journey.stages) == len(self.scenario.stages):
             return gap
-        return f"stage:0:{parts[2]}"
+        return Gap.of_stage(0, str(g.field))
 
     # styles ------------------------------------------------------------------------------
     def _styled(self, gap: str, items: list[str]) -> str:
@@ -155,12 +155,12 @@ class ScriptedUser:
 
     def _labelled(self, gap: str) -> str | None:
         """The whole section (context, persona or one stage) at once, as labelled answers."""
-        parts = gap.split(":")
-        section = parts[0] if parts[0] in ("context", "persona") else ":".join(parts[:2])
-        if parts[0] == "stages" or section in self.sections_sent:
+        g = Gap.parse(gap)
+        section = g.section if g.section in ("context", "persona") else f"stage:{g.stage}"
+        if g.section == "stages" or section in self.sections_sent:
             return None
         self.sections_sent.add(section)
-        kind = "stage" if parts[0] == "stage" else parts[0]
+        kind = g.section
         segments = []
         for field in SECTION_FIELDS[kind]:
             field_gap = f"{section}:{field}"
@@ -195,14 +195,14 @@ class ScriptedUser:
 
     def _neighbour(self, gap: str) -> str | None:
         """The answer to the next field of the same section (a slip a person makes)."""
-        parts = gap.split(":")
-        kind = "stage" if parts[0] == "stage" else parts[0]
+        g = Gap.parse(gap)
+        kind = g.section
         fields = [f for f in SECTION_FIELDS.get(kind, []) if f not in SINGLE or kind == "stage"]
-        field = parts[-1]
+        field = g.field
         if field not in fields:
             return None
         for other in fields[fields.index(field) + 1 :]:
-            other_gap = ":".join([*parts[:-1], other])
+            other_gap = Gap.of_stage(g.stage or 0, other) if kind == "stage" else f"{kind}:{other}"
             other_items = self.book.items(self.scenario, other_gap)
             if other_items:
                 return self.plain(other_gap, other_items)

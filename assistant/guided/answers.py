@@ -6,10 +6,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from assistant import completeness, prompts
+from assistant.gap import Gap
 from assistant.guided import parse
 
 if TYPE_CHECKING:
     from assistant.session import Session
+    from tools.results import ToolResult
 
 SINGLE_CONTEXT = {"company", "product", "purpose", "destination"}
 SINGLE_PERSONA = {"name", "role", "tone"}
@@ -22,7 +24,7 @@ class AnswerWriter:
         self.session = session
         self.t = texts
         self.sentences: list[str] = []
-        self.results: list[str] = []
+        self.results: list[ToolResult] = []
         self.errors: list[str] = []
         self.ok_count = 0
         self.pain_stages: list[int] = []
@@ -32,15 +34,15 @@ class AnswerWriter:
 
     # entry points --------------------------------------------------------------------------
     def write(self, gap: str, text: str) -> None:
-        parts = gap.split(":")
-        if parts[0] == "context":
-            self._context(parts[1], text)
-        elif parts[0] == "persona":
-            self._persona(parts[1], text)
-        elif parts[0] == "stages":
+        g = Gap.parse(gap)
+        if g.section == "context":
+            self._context(str(g.field), text)
+        elif g.section == "persona":
+            self._persona(str(g.field), text)
+        elif g.section == "stages":
             self._stages(text)
-        elif parts[0] == "stage":
-            self._stage(int(parts[1]), parts[2], text)
+        elif g.section == "stage" and g.stage is not None:
+            self._stage(g.stage, str(g.field), text)
 
     def write_label(
         self, target: str, text: str, gap: str | None, stage_number: int | None = None
@@ -57,7 +59,7 @@ class AnswerWriter:
                 what = self.t["stage_fields"].get(field, field)
                 self._error(prompts.fill(self.t["messages"]["stage_needed"], what=what))
                 return
-            self.write(f"stage:{number or 1}:{field}", text)
+            self.write(Gap.of_stage(number or 1, field), text)
         else:
             self.write(f"{section}:{field}", text)
 
@@ -78,7 +80,7 @@ class AnswerWriter:
                 prompts.fill(self.t["messages"]["skipped"], what=self._label(gap))
             )
         else:
-            self._error(result.text)
+            self._error(result.text, result.refusal)
 
     def correction(self, answer: str) -> bool:
         """Stage corrections typed as sentences: rename/add/remove/move/reorder stages. A
@@ -271,27 +273,27 @@ class AnswerWriter:
 
     def _call(self, tool: str, args: dict[str, Any], sentence: Any) -> None:
         result = self.session.tools.call(tool, args)
-        self.results.append(result.text)
+        self.results.append(result)
         if result.ok:
             self.ok_count += 1
             self.sentences.append(sentence(result.text))
         else:
-            self._error(result.text)
+            self._error(result.text, result.refusal)
 
-    def _error(self, text: str) -> None:
+    def _error(self, text: str, reason: str | None = None) -> None:
+        """Record a problem; `reason` is the refusal alone (shown), `text` what the tool said."""
         self.errors.append(text)
-        clean = text.removeprefix("Error: ").replace(" The map is unchanged.", "")
-        self.sentences.append(prompts.fill(self.t["messages"]["error"], error=clean))
+        self.sentences.append(prompts.fill(self.t["messages"]["error"], error=reason or text))
 
     def _label(self, gap: str) -> str:
-        parts = gap.split(":")
-        if parts[0] == "context":
-            return self.t["context_fields"][parts[1]]
-        if parts[0] == "persona":
-            return self.t["persona_fields"][parts[1]]
-        if parts[0] == "stage":
-            return self.t["stage_fields"][parts[2]]
-        return gap
+        g = Gap.parse(gap)
+        if g.section == "context":
+            return self.t["context_fields"][g.field]
+        if g.section == "persona":
+            return self.t["persona_fields"][g.field]
+        if g.section == "stage":
+            return self.t["stage_fields"][g.field]
+        return g.key
 
     def _value_sentence(self, what: str, value: str) -> str:
         shown = value if len(value) <= 120 else value[:117] + "..."

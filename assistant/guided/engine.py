@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant import completeness, prompts
+from assistant.gap import Gap
 from assistant.guided import evidence_step, parse
 from assistant.guided.answers import AnswerWriter
 from assistant.ideas import chat as idea_chat
 
 if TYPE_CHECKING:
     from assistant.session import Reply, Session
+    from tools.results import ToolResult
 
 Tipper = Callable[["Session", str], tuple[str, str] | None]
 """Given a gap key, a short tip and its citation id (from the knowledge base), or None."""
@@ -22,23 +24,15 @@ Explainer = Callable[["Session", str], tuple[str, list[str]] | None]
 
 
 class GuidedEngine:
-    """Asks for the next gap in the method's order; no model, no network."""
+    """Asks for the next gap in the method's order; no model, no network.
+
+    The engine keeps nothing between messages: what the conversation remembers (the question
+    asked, an open offer, the last answer's changes, tips and hints shown) is `session.state`,
+    stored with the map (assistant/state.py)."""
 
     def __init__(self, tipper: Tipper | None = None, explainer: Explainer | None = None) -> None:
-        self.asked: str | None = None
-        self.history: list[str] = []
         self.tipper = tipper
         self.explainer = explainer
-        self.last_tip: str | None = None
-        """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
-        self.evidence_offer: evidence_step.EvidenceOffer | None = None
-        """Research-backed suggestions listed to the user, awaiting a verdict."""
-        self.hinted: set[str] = set()
-        """Stage ids whose research hint was shown already."""
-        self.turn_changes = 0
-        """How many changes the last answer made, so 'undo' reverts that whole answer."""
-        self.idea_offer: idea_chat.Offer | None = None
-        """Content ideas shown after a stage's pain points, awaiting the user's verdict."""
 
     # the Engine protocol -------------------------------------------------------------------
     def opening(self, session: Session) -> Reply:
@@ -58,12 +52,7 @@ class GuidedEngine:
         return self._finish(session, [intro], [], [])
 
     def respond(self, session: Session, text: str) -> Reply:
-        before = session.store.change_count(session.map_id)
-        reply = self._respond(session, text)
-        made = session.store.change_count(session.map_id) - before
-        if made > 0:
-            self.turn_changes = made
-        return reply
+        return self._respond(session, text)
 
     def _respond(self, session: Session, text: str) -> Reply:
         t = prompts.guided(session.language)
@@ -74,21 +63,20 @@ class GuidedEngine:
             raw = raw[: session.settings.max_answer_chars]
             notes.append(prompts.fill(msg["truncated"], chars=f"{len(raw):,}"))
         answer = raw.strip()
-        gap = self.asked or completeness.next_gap(session.map)
+        state = session.state
+        gap = state.asked or completeness.next_gap(session.map)
         if not answer:
             return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
-        if self.idea_offer is not None:
-            turn = idea_chat.reply(session, self.idea_offer, answer)
-            self.idea_offer = turn.offer if turn else None
+        if state.offer is not None:
+            # The offer closes unless the answer is a verdict that keeps it open; closed before
+            # the verdict's change, so that change is stored with the offer already closed.
+            current, state.offer = state.offer, None
+            step = idea_chat if current.kind == "ideas" else evidence_step
+            turn = step.reply(session, current, answer)
             if turn is not None:
+                if turn.offer is not None:
+                    state.offer = turn.offer
                 return self._finish(session, turn.lines, turn.results, turn.errors, ask_again=True)
-        if self.evidence_offer is not None:
-            verdict = evidence_step.reply(session, self.evidence_offer, answer)
-            self.evidence_offer = verdict.offer if verdict else None
-            if verdict is not None:
-                return self._finish(
-                    session, verdict.lines, verdict.results, verdict.errors, ask_again=True
-                )
         # "Good question. From what we have seen, ..." -> the answer itself (the offers above
         # read the raw text: 'no' is a verdict there, a filler here).
         answer = parse.strip_fillers(answer, t.get("fillers", []))
@@ -114,22 +102,16 @@ class GuidedEngine:
         if parse.is_word(answer, words["show"]):
             return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
         if parse.is_word(answer, words["undo"]):
-            # Undo the whole last turn (an answer may have written pain points and the ideas
-            # that followed them); a second 'undo' goes one change further back.
-            steps = max(1, self.turn_changes)
-            self.turn_changes = 0
-            for _ in range(steps):
-                result = session.tools.call("undo_last_change")
-                if not result.ok:
-                    break
-            note = msg["undone"] if result.ok else msg["nothing_to_undo"]
-            self.asked = None
-            return self._finish(session, [note], [result.text], [])
+            results = self._undo(session)
+            note = msg["undone"] if results and results[-1].ok else msg["nothing_to_undo"]
+            state.asked = None
+            state.offer = None
+            return self._finish(session, [note], results, [])
         if parse.is_word(answer, words["back"]):
-            if not self.history or len(self.history) < 2:
+            if not state.history or len(state.history) < 2:
                 return self._finish(session, [msg["nothing_back"]], [], [], ask_again=True)
-            self.history.pop()
-            self.asked = self.history.pop()
+            state.history.pop()
+            state.asked = state.history.pop()
             return self._finish(session, [msg["going_back"]], [], [], ask_again=True)
         explained = self._what_is(session, answer, words)
         if explained is not None:
@@ -141,13 +123,13 @@ class GuidedEngine:
             writer.skip(gap)
         elif not writer.correction(answer):
             self._write_answer(writer, answer, gap, t, notes)
-        self.asked = None if writer.ok_count or writer.advanced else gap
+        state.asked = None if writer.ok_count or writer.advanced else gap
         for stage_number in writer.pain_stages:  # also after labelled answers ('pains: ...')
             offer = idea_chat.make_offer(session, stage_number)
             if offer is not None and offer.offer is not None:
                 # The offer does not block: the next question follows, and any answer that is
                 # not a verdict on the ideas leaves them proposed and answers that question.
-                self.idea_offer = offer.offer
+                state.offer = offer.offer
                 lines = notes + writer.sentences + offer.lines
                 return self._finish(
                     session, lines, writer.results + offer.results, writer.errors + offer.errors
@@ -169,7 +151,7 @@ class GuidedEngine:
         intro, labelled = parse.find_labels(answer, t["labels"])
         current = completeness.stage_of(gap)
         if number and gap and current:  # 'stage 2: ads, webinar' answers this field for stage 2
-            gap = f"stage:{number}:{gap.split(':')[2]}"
+            gap = Gap.of_stage(number, str(Gap.parse(gap).field))
         if labelled:
             if intro and gap:
                 writer.write(gap, intro)
@@ -186,23 +168,40 @@ class GuidedEngine:
         yield reply
 
     # helpers -------------------------------------------------------------------------------
+    def _undo(self, session: Session) -> list[Any]:
+        """Undo the whole last answer (it may have written pain points and the ideas that
+        followed them), as recorded in the state; with nothing recorded, or once it is undone,
+        'undo' goes one change further back."""
+        state = session.state
+        seqs, state.last_answer = list(state.last_answer), []
+        results = []
+        for seq in reversed(seqs):
+            result = session.context.undo(expect=seq)
+            if not result.ok:
+                break
+            results.append(result)
+        if not results:
+            results.append(session.context.undo())
+        return results
+
     def _finish(
         self,
         session: Session,
         lines: list[str],
-        results: list[str],
+        results: list[ToolResult],
         errors: list[str],
         ask_again: bool = False,
     ) -> Reply:
         journey = session.map
-        gap = self.asked if ask_again and self.asked else completeness.next_gap(journey)
-        if not ask_again or not self.asked:
-            self.asked = gap
-        if gap in self.history:
+        state = session.state
+        gap = state.asked if ask_again and state.asked else completeness.next_gap(journey)
+        if not ask_again or not state.asked:
+            state.asked = gap
+        if gap in state.history:
             # Asked again (after an undo or a 'back'): what followed it is no longer behind us.
-            del self.history[len(self.history) - self.history[::-1].index(gap) :]
+            del state.history[len(state.history) - state.history[::-1].index(gap) :]
         elif gap:
-            self.history.append(gap)
+            state.history.append(gap)
         parts = [line for line in lines if line]
         citations: list[str] = []
         if gap:
@@ -211,8 +210,8 @@ class GuidedEngine:
                 parts.append(hint)
             parts.append(self.question(session, gap))
             tip = self.tipper(session, gap) if self.tipper else None
-            if tip and tip[1] != self.last_tip:
-                self.last_tip = tip[1]
+            if tip and tip[1] != state.last_tip:
+                state.last_tip = tip[1]
                 t = prompts.guided(session.language)
                 parts.append(prompts.fill(t["messages"]["tip"], tip=tip[0], cite=tip[1]))
                 citations.append(tip[1])
@@ -223,7 +222,10 @@ class GuidedEngine:
             missing = sum(len(s.missing) for s in status.sections)
             parts.append(prompts.fill(t["messages"][key], map=journey.name, n=missing))
         reply = self._reply("\n\n".join(parts), gap, session)
-        reply.recorded, reply.errors, reply.citations = results, errors, citations
+        reply.results = [r for r in results if r.changed]
+        reply.recorded = [r.text for r in reply.results]
+        reply.errors, reply.citations = errors, citations
+        reply.offer = session.open_offer()
         return reply
 
     def _evidence(self, session: Session, gap: str | None) -> Reply:
@@ -235,7 +237,7 @@ class GuidedEngine:
             text = prompts.fill(t["messages"]["stage_needed"], what=what)
             return self._finish(session, [text], [], [], ask_again=True)
         turn = evidence_step.offer(session, number)
-        self.evidence_offer = turn.offer
+        session.state.offer = turn.offer
         reply = self._finish(session, turn.lines, turn.results, turn.errors, ask_again=True)
         reply.citations = turn.citations + reply.citations
         return reply
@@ -247,16 +249,18 @@ class GuidedEngine:
         if number is None or number > len(journey.stages):
             return None
         stage = journey.stages[number - 1]
-        if stage.id in self.hinted or not evidence_step.has_research(session):
+        if stage.id in session.state.hinted or not evidence_step.has_research(session):
             return None
-        self.hinted.add(stage.id)
+        session.state.hinted.append(stage.id)
         t = prompts.guided(session.language)
         return prompts.fill(t["evidence"]["hint"], stage=stage.name)
 
     def _reply(self, text: str, gap: str | None, session: Session, done: bool = False) -> Reply:
         from assistant.session import Reply
 
-        return Reply(text=text, gap=gap, status=completeness.status(session.map), done=done)
+        return Reply(
+            text=text, gap=Gap.maybe(gap), status=completeness.status(session.map), done=done
+        )
 
     def question(self, session: Session, gap: str) -> str:
         """The question for a gap, with one sentence on why it matters."""
@@ -274,7 +278,7 @@ class GuidedEngine:
         tip = self.tipper(session, gap) if self.tipper else None
         if tip is None:
             return why, []
-        self.last_tip = tip[1]  # shown here, so not repeated under the question
+        session.state.last_tip = tip[1]  # shown here, so not repeated under the question
         return f"{why} {tip[0]} [{tip[1]}]", [tip[1]]
 
     def _what_is(self, session: Session, answer: str, words: dict[str, Any]) -> Reply | None:
@@ -290,12 +294,7 @@ class GuidedEngine:
 
 
 def _question_key(gap: str) -> str:
-    parts = gap.split(":")
-    if parts[0] in {"context", "persona"}:
-        return f"{parts[0]}.{parts[1]}"
-    if parts[0] == "stage":
-        return f"stage.{parts[2]}"
-    return gap
+    return Gap.parse(gap).question_key
 
 
 def _placeholders(session: Session, gap: str, t: dict[str, Any]) -> dict[str, str]:

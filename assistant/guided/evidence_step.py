@@ -13,23 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
 from assistant.guided import parse
+from assistant.state import Offer
 from tools.context import ToolError
 
 if TYPE_CHECKING:
     from assistant.session import Session
-
-
-@dataclass
-class EvidenceOffer:
-    ids: list[str]
-    """Suggested item ids, numbered from 1 in this order."""
+    from tools.results import ToolResult
 
 
 @dataclass
 class EvidenceTurn:
     lines: list[str]
-    offer: EvidenceOffer | None
-    results: list[str] = field(default_factory=list)
+    offer: Offer | None
+    """The research suggestions listed (kind 'research'), numbered from 1 in `ids` order."""
+    results: list[ToolResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
 
@@ -53,10 +50,15 @@ def offer(session: Session, stage_number: int) -> EvidenceTurn:
     from tools.evidence_tools import suggest_from_research
 
     t = _texts(session)
+    stage_id = session.map.stages[stage_number - 1].id
+    # The offer is stored in the same transaction as the suggestions.
+    session.state.offering("research", stage_id)
     try:
         written = suggest_from_research(session.context, str(stage_number))
     except ToolError as exc:
         return EvidenceTurn([str(exc)], None, errors=[str(exc)])
+    finally:
+        session.state.offering(None)
     stage = session.map.stages[stage_number - 1].name
     if not written:
         return EvidenceTurn([prompts.fill(t["none"], stage=stage)], None)
@@ -72,14 +74,16 @@ def offer(session: Session, stage_number: int) -> EvidenceTurn:
             )
         )
     lines.append(t["ask"])
+    last = session.context.last_result
     return EvidenceTurn(
         ["\n".join(lines)],
-        EvidenceOffer([s.item_id for s in written]),
+        Offer(kind="research", stage_id=stage_id, ids=[s.item_id for s in written]),
+        results=[last] if last is not None and last.changed else [],
         citations=list(dict.fromkeys(citations)),
     )
 
 
-def reply(session: Session, current: EvidenceOffer, answer: str) -> EvidenceTurn | None:
+def reply(session: Session, current: Offer, answer: str) -> EvidenceTurn | None:
     """The verdict on the listed suggestions; None when the answer is something else."""
     t = _texts(session)
     words = prompts.guided(session.language)["ideas"]["words"]
@@ -105,10 +109,10 @@ def _decide(session: Session, accept: list[str], reject: list[str]) -> EvidenceT
         if not ids:
             continue
         result = session.tools.call(tool, {"item_ids": ids})
-        turn.results.append(result.text)
+        turn.results.append(result)
         if result.ok:
             turn.lines.append(prompts.fill(t[key], n=len(ids)))
         else:
             turn.errors.append(result.text)
-            turn.lines.append(result.text.removeprefix("Error: "))
+            turn.lines.append(result.refusal or result.text)
     return turn

@@ -18,21 +18,15 @@ from assistant.guided import parse
 from assistant.ideas.generate import generate, pain_phrase
 from assistant.ideas.patterns import load
 from assistant.ideas.save import propose, set_status
+from assistant.state import Offer
 
 if TYPE_CHECKING:
     from assistant.session import Session
+    from tools.results import ToolResult
 
 CHAT_PER_PAIN = 3
 GENERAL_COMMANDS = ("help", "done", "show", "undo", "back", "why")
 """Interview commands that close the offer (ideas stay proposed) and then work as usual."""
-
-
-@dataclass
-class Offer:
-    """Ideas shown to the user, numbered from 1 in `ids` order."""
-
-    stage_number: int
-    ids: list[str]
 
 
 @dataclass
@@ -42,7 +36,7 @@ class Turn:
     lines: list[str]
     offer: Offer | None
     """The offer still open (same or a new batch), or None once the user decided."""
-    results: list[str] = field(default_factory=list)
+    results: list[ToolResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -67,12 +61,17 @@ def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn
     drafts = [d for plan in plans for d in plan.drafts]
     if not drafts:
         return None
-    saved = propose(session.tools, drafts)
+    stage = journey.stages[stage_number - 1]
+    # The offer is stored in the same transaction as the proposed ideas.
+    session.state.offering("ideas", stage.id)
+    try:
+        saved = propose(session.tools, drafts)
+    finally:
+        session.state.offering(None)
     if not saved.ids:
         return Turn(saved.errors, None, errors=saved.errors)
     t = _texts(session)
     names = load(session.language).format_names
-    stage = journey.stages[stage_number - 1]
     lines = [prompts.fill(t["offer"], stage=stage.name)]
     pains = {p.id: p.text for p in stage.pain_points}
     current = None
@@ -83,7 +82,8 @@ def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn
         fmt = names.get(draft.format, draft.format)
         lines.append(prompts.fill(t["item"], n=n, format=fmt, title=draft.title))
     lines.append(t["ask"])
-    return Turn(["\n".join(lines)], Offer(stage_number, saved.ids), errors=saved.errors)
+    offer = Offer(kind="ideas", stage_id=stage.id, ids=saved.ids)
+    return Turn(["\n".join(lines)], offer, saved.results, errors=saved.errors)
 
 
 def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
@@ -97,7 +97,8 @@ def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
     if parse.is_word(answer, words["later"]):
         return Turn([prompts.fill(t["later"], map=session.map.name)], None)
     if parse.is_word(answer, words["more"]):
-        more = make_offer(session, offer.stage_number, fresh=True)
+        number = offer.stage_number(session.map)
+        more = make_offer(session, number, fresh=True) if number else None
         return more or Turn([t["no_more"]], None)
     decided = parse.verdict(answer, words, len(offer.ids))
     if decided is not None:
@@ -116,15 +117,19 @@ def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
 
 def _decide(session: Session, offer: Offer, accept: list[str], reject: list[str]) -> Turn:
     t = _texts(session)
+    turn = Turn([], None)
     lines: list[str] = []
-    errors: list[str] = []
     for ids, status, key in ((accept, "accepted", "accepted"), (reject, "rejected", "rejected")):
         if not ids:
             continue
-        error = set_status(session.tools, ids, status)
-        if error:
-            errors.append(error)
-            lines.append(error.removeprefix("Error: "))
-        else:
+        result = set_status(session.tools, ids, status)
+        if result is None:
+            continue
+        turn.results.append(result)
+        if result.ok:
             lines.append(prompts.fill(t[key], n=len(ids)))
-    return Turn([" ".join(lines)], None, errors=errors)
+        else:
+            turn.errors.append(result.text)
+            lines.append(result.refusal or result.text)
+    turn.lines = [" ".join(lines)]
+    return turn

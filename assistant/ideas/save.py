@@ -9,6 +9,7 @@ from assistant.ideas.generate import IdeaDraft
 
 if TYPE_CHECKING:
     from tools import ToolBox
+    from tools.results import ToolResult
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Saved:
     """The drafts that were written (same order as `ids`)."""
     errors: list[str] = field(default_factory=list)
     """Tool errors for drafts that were refused; the map is unchanged for those."""
+    results: list[ToolResult] = field(default_factory=list)
+    """The change made (one call), as data."""
 
 
 def propose(tools: ToolBox, drafts: list[IdeaDraft]) -> Saved:
@@ -29,41 +32,39 @@ def propose(tools: ToolBox, drafts: list[IdeaDraft]) -> Saved:
     saved = Saved()
     if not drafts:
         return saved
-    before = _idea_ids(tools)
     result = tools.call("add_content_ideas", {"ideas": [d.tool_args() for d in drafts]})
+    saved.results.append(result)
     if not result.ok:
         saved.errors.append(result.text)
         return saved
-    if " Skipped " in result.text:
-        saved.errors.append("Error: " + result.text[result.text.index(" Skipped ") + 1 :])
-    for draft in drafts:
-        idea_id = _find_id(tools, draft)
-        # Only ideas this call added: a skipped draft must not claim an older idea's id.
-        if idea_id and idea_id not in before and idea_id not in saved.ids:
+    if result.skipped:
+        saved.errors.append(
+            f"Error: Skipped {len(result.skipped)}: "
+            + "; ".join(f'"{s.item}": {s.reason}' for s in result.skipped)
+        )
+    # Pair the drafts the tool did not skip with the ids it reports as added, by title.
+    journey = tools.ctx.journey
+    titles = {
+        idea.id: idea.text.casefold()
+        for stage in journey.stages
+        for idea in stage.content_ideas
+        if idea.id in set(result.added)
+    }
+    by_title = {title: idea_id for idea_id, title in titles.items()}
+    skipped = {s.index for s in result.skipped}
+    for index, draft in enumerate(drafts):
+        idea_id = by_title.get(draft.title.casefold())
+        if index not in skipped and idea_id and idea_id not in saved.ids:
             saved.ids.append(idea_id)
             saved.drafts.append(draft)
     return saved
 
 
-def _idea_ids(tools: ToolBox) -> set[str]:
-    return {idea.id for stage in tools.ctx.journey.stages for idea in stage.content_ideas}
-
-
-def _find_id(tools: ToolBox, draft: IdeaDraft) -> str | None:
-    # Look the idea up on the stored map rather than parsing the tool's sentence.
-    stage = tools.ctx.journey.find_stage(draft.stage_id)
-    for idea in stage.content_ideas:
-        if idea.text.casefold() == draft.title.casefold():
-            return idea.id
-    return None
-
-
-def set_status(tools: ToolBox, ids: list[str], status: str) -> str | None:
-    """Mark ideas accepted/rejected/proposed; returns the tool error, or None when it worked."""
+def set_status(tools: ToolBox, ids: list[str], status: str) -> ToolResult | None:
+    """Mark ideas accepted/rejected/proposed; the tool's result (None when `ids` is empty)."""
     if not ids:
         return None
-    result = tools.call("set_idea_status", {"item_ids": ids, "status": status})
-    return None if result.ok else result.text
+    return tools.call("set_idea_status", {"item_ids": ids, "status": status})
 
 
 def top_up(

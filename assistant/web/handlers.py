@@ -222,8 +222,8 @@ class Handlers:
             raise WebError("Pick one or more ideas first.")
         result = session.tools.call("set_idea_status", {"item_ids": ids, "status": status})
         if not result.ok:
-            raise WebError(result.text)
-        return result.text.split(" Map ")[0]
+            raise WebError(result.refusal or result.text)
+        return result.summary
 
     def ideas_file(self, session: Session, fmt: str | None) -> str:
         self.ensure(session, "view")

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant import prompts
 from assistant.completeness import Status
+from assistant.gap import Gap
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
 from assistant.visual.view import FORMAT_LABELS
@@ -56,27 +57,23 @@ def map_panel(journey: JourneyMap) -> str:
 
 
 def _question_key(gap: str) -> str:
-    parts = gap.split(":")
-    if parts[0] in ("context", "persona"):
-        return f"{parts[0]}.{parts[1]}"
-    if parts[0] == "stage" and len(parts) == 3:
-        return f"stage.{parts[2]}"
-    return gap
+    return Gap.parse(gap).question_key
 
 
 def gap_label(journey: JourneyMap, gap: str, language: str = "en") -> str:
     """A human label for a gap key: `stage:2:touchpoints` -> `Stage 2 'Look around': touchpoints`."""
     t = prompts.guided(language)
-    parts = gap.split(":")
-    if parts[0] == "context":
-        return "Context: " + t["context_fields"].get(parts[1], parts[1])
-    if parts[0] == "persona":
-        return "Persona: " + t["persona_fields"].get(parts[1], parts[1])
-    if parts[0] == "stage" and len(parts) == 3:
-        number = int(parts[1])
-        name = journey.stages[number - 1].name if number <= len(journey.stages) else "?"
-        return f"Stage {number} '{name}': " + t["stage_fields"].get(parts[2], parts[2])
-    return "Stages of the journey" if gap == "stages" else gap
+    g = Gap.parse(gap)
+    field = str(g.field)
+    if g.section == "context":
+        return "Context: " + t["context_fields"].get(field, field)
+    if g.section == "persona":
+        return "Persona: " + t["persona_fields"].get(field, field)
+    if g.section == "stage" and g.stage is not None:
+        number = g.stage
+        name = journey.stages[number - 1].name if 1 <= number <= len(journey.stages) else "?"
+        return f"Stage {number} '{name}': " + t["stage_fields"].get(field, field)
+    return "Stages of the journey" if g.section == "stages" else g.key
 
 
 def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:

@@ -1,0 +1,101 @@
+"""Everything a conversation remembers between messages, as one model stored with the map.
+
+The state is written in the same SQLite transaction as each change to the map (so a change
+and what the conversation knows about it never disagree) and with every assistant reply; a
+session loads it when it opens. A CLI resume, a web reload, a second tab or a restarted
+server therefore continue where the conversation was: the question asked, an open offer of
+ideas or research suggestions, the changes `undo` reverts, the tips and hints already shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from assistant.gap import Gap
+from assistant.schema import STAGE_FIELDS
+
+if TYPE_CHECKING:
+    from assistant.schema import JourneyMap
+    from tools.results import ToolResult
+
+OfferKind = Literal["ideas", "research"]
+
+
+class OfferItem(BaseModel):
+    """One numbered entry of an offer, as shown to the user."""
+
+    number: int
+    id: str
+    text: str
+
+
+class Offer(BaseModel):
+    """Items put on the map as proposals and listed to the user, awaiting a verdict
+    ('accept 1,3', 'no', 'more'). One kind of step for content ideas and research suggestions."""
+
+    kind: OfferKind
+    stage_id: str
+    ids: list[str]
+    """The offered items' ids, numbered from 1 in this order."""
+
+    def stage_number(self, journey: JourneyMap) -> int | None:
+        for number, stage in enumerate(journey.stages, 1):
+            if stage.id == self.stage_id:
+                return number
+        return None
+
+    def items(self, journey: JourneyMap) -> list[OfferItem]:
+        """The numbered items still on the map (an item removed since keeps its number)."""
+        texts: dict[str, str] = {}
+        for stage in journey.stages:
+            if stage.id == self.stage_id:
+                for name in STAGE_FIELDS:
+                    texts.update({i.id: i.text for i in getattr(stage, name)})
+        return [
+            OfferItem(number=n, id=item_id, text=texts[item_id])
+            for n, item_id in enumerate(self.ids, 1)
+            if item_id in texts
+        ]
+
+
+class InterviewState(BaseModel):
+    """One conversation's memory (one per map: every session on the map shares it on open)."""
+
+    asked: Gap | None = None
+    """The gap the last question asked about (the next answer fills it)."""
+    history: list[Gap] = Field(default_factory=list)
+    """Gaps asked so far, for 'back'."""
+    offer: Offer | None = None
+    """An open offer of ideas or research suggestions."""
+    last_answer: list[int] = Field(default_factory=list)
+    """Change-log rows written by the last answer that changed the map: 'undo' reverts them."""
+    last_tip: str | None = None
+    """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
+    hinted: list[str] = Field(default_factory=list)
+    """Stage ids whose research hint was shown already."""
+
+    _answer_open: bool = PrivateAttr(default=False)
+    _offering: tuple[OfferKind, str] | None = PrivateAttr(default=None)
+
+    def begin_answer(self) -> None:
+        """A new user message: its first change replaces `last_answer`."""
+        self._answer_open = True
+
+    def note_change(self, result: ToolResult) -> None:
+        """Called inside the change's transaction, before the state is written with it."""
+        if result.seq is None:
+            return
+        if self._answer_open:
+            self.last_answer = []
+            self._answer_open = False
+        self.last_answer.append(result.seq)
+        if self._offering is not None and result.added:
+            kind, stage_id = self._offering
+            self.offer = Offer(kind=kind, stage_id=stage_id, ids=list(result.added))
+
+    def offering(self, kind: OfferKind | None, stage_id: str = "") -> None:
+        """While set, a change that adds items opens an offer of those items (in the same
+        transaction). Set it to None after the call."""
+        self._offering = (kind, stage_id) if kind else None
