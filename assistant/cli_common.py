@@ -34,7 +34,7 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def store_for(home: Path | None) -> Store:
-    return Store(get_settings(home=home).db_path)
+    return Store(get_settings(home=home).database)
 
 
 def load_map(home: Path | None, name: str) -> JourneyMap:

@@ -213,7 +213,7 @@ def open_session(
     settings = settings or get_settings()
     overrides = {"home": Path(home) if home else None, "lang": lang, "model": model}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    store = Store(settings.db_path)
+    store = Store(settings.database)
     if map is None:
         existing = store.list_maps()
         if existing and not new:

@@ -159,3 +159,24 @@ def test_sqlite_made_before_migrations_is_upgraded_in_place(tmp_path: Path) -> N
         tables = set(sa.inspect(conn).get_table_names())
     engine.dispose()
     assert {"users", "teams", "team_members", "map_grants", "changes", "chat"} <= tables
+
+
+def test_migrations_build_exactly_the_declared_schema(db_url: str, tmp_path: Path) -> None:
+    """Running every migration (as `journey db upgrade` does) gives the schema that
+    `assistant/db/tables.py` declares, which a fresh SQLite file is created from directly."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from assistant.db.tables import metadata
+
+    if db_url.startswith("sqlite"):  # the fixture's file was created directly: migrate another
+        db_url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        with make_engine(db_url).connect() as conn:  # not fresh: a table of someone else's
+            conn.exec_driver_sql("CREATE TABLE usage (seq INTEGER PRIMARY KEY)")
+            conn.commit()
+        assert upgrade(db_url) == HEAD
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert [d for d in diff if not (d[0] == "remove_table" and d[1].name == "usage")] == []

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 
 from assistant.db import upgrade
 from assistant.schema import Item, JourneyMap
-from assistant.store_sql import MapNotFound, Store
+from assistant.store import MapNotFound, Store
 
 WRITER = """
 import sys
 from assistant.schema import Item, JourneyMap
-from assistant.store_sql import Store
+from assistant.store import Store
 store = Store(sys.argv[1])
 map_id, tag, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
 for n in range(count):

@@ -87,6 +87,21 @@ def upgrade(url: str, engine: sa.Engine | None = None) -> str:
             engine.dispose()
 
 
+def _create_fresh(engine: sa.Engine) -> bool:
+    """A brand-new SQLite file: create the newest schema at once and stamp it (what running
+    every migration would produce, as a test checks, without loading Alembic: a new workspace
+    opens in milliseconds). False when the file already holds tables."""
+    from assistant.db.tables import metadata
+
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        if sa.inspect(conn).get_table_names():
+            return False
+        metadata.create_all(conn)
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD})
+    return True
+
+
 def ensure_schema(url: str, engine: sa.Engine) -> None:
     """Once per process and database: SQLite is upgraded in place; a PostgreSQL database that
     is behind raises SchemaOutdated with the command to run."""
@@ -97,6 +112,8 @@ def ensure_schema(url: str, engine: sa.Engine) -> None:
             return
         with engine.connect() as conn:
             revision = current_revision(conn)
+        if revision is None and is_sqlite(url) and _create_fresh(engine):
+            revision = HEAD
         if revision != HEAD:
             if not is_sqlite(url):
                 shown = make_url(url).render_as_string(hide_password=True)

@@ -40,7 +40,7 @@ def ingest_command(
     if map_name:
         from assistant.store import Store
 
-        if not Store(settings.db_path).exists(map_name):
+        if not Store(settings.database).exists(map_name):
             console.print(
                 f"[yellow]Note:[/yellow] no map named '{escape(map_name)}' yet; the "
                 f"research is kept for it. Create it with `journey chat --map "
@@ -127,7 +127,7 @@ def evidence_command(
 
     settings = get_settings(home=home)
     try:
-        journey = Store(settings.db_path).load(name)
+        journey = Store(settings.database).load(name)
     except MapNotFound as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
@@ -158,7 +158,7 @@ def evidence_command(
             from tools.context import ToolContext, ToolError
             from tools.evidence_tools import suggest_from_research
 
-            ctx = ToolContext(Store(settings.db_path), journey.id, settings, kb)
+            ctx = ToolContext(Store(settings.database), journey.id, settings, kb)
             try:
                 written = suggest_from_research(ctx, current.id, k)
             except ToolError as exc:

@@ -59,7 +59,7 @@ class Handlers:
         threading.Thread(target=work, daemon=False, name="journey-warm-up").start()
 
     def store(self) -> Store:
-        return Store(self.settings.db_path)
+        return Store(self.settings.database)
 
     def map_names(self, user: str | None = None) -> list[str]:
         """The maps this user may see (every map when access is not scoped)."""
