@@ -30,9 +30,15 @@ def _settings(home: Path, **extra: object) -> Settings:
     )
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Handlers, Accounts]:
-    settings = _settings(tmp_path / "home")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def team(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Handlers, Accounts]:
+    extra: dict[str, object] = {}
+    if request.param == "postgresql":
+        from assistant.db import upgrade
+
+        extra["database_url"] = str(request.getfixturevalue("pg_url"))
+        upgrade(str(extra["database_url"]))
+    settings = _settings(tmp_path / "home", **extra)
     accounts = Accounts(settings.database)
     for name in ("ana", "bob"):
         accounts.add_user(name, PASSWORD)
