@@ -23,15 +23,12 @@ db_app = typer.Typer(help="The workspace database (JOURNEY_DATABASE_URL).", no_a
 
 def _accounts(home: Path | None):  # type: ignore[no-untyped-def]
     from assistant.accounts import Accounts
-    from assistant.db import SchemaOutdated
     from assistant.settings import get_settings
 
     try:
         return Accounts(get_settings(home=home).database)
-    except SchemaOutdated as exc:
+    except RuntimeError as exc:  # SchemaOutdated, DatabaseUnavailable: one sentence each
         fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - a database that cannot be reached: one sentence
-        fail(f"Could not open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
 
 
 def _read_password(confirm: bool = True) -> str:

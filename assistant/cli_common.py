@@ -34,12 +34,17 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def store_for(home: Path | None) -> Store:
-    return Store(get_settings(home=home).database)
+    try:
+        return Store(get_settings(home=home).database)
+    except RuntimeError as exc:  # the database is unreachable or needs `journey db upgrade`
+        fail(str(exc))
+        raise
 
 
 def load_map(home: Path | None, name: str) -> JourneyMap:
+    store = store_for(home)
     try:
-        return store_for(home).load(name)
+        return store.load(name)
     except MapNotFound as exc:
         fail(str(exc))
         raise

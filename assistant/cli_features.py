@@ -34,8 +34,10 @@ def serve(
     try:
         settings = get_settings(home=home, allow_public=allow_public or None)
         run_server(settings, host=host, port=port, auth=auth)
-    except ValueError as exc:  # a public bind without sign-in, --auth beside user accounts
-        fail(str(exc))
+    except (ValueError, RuntimeError) as exc:  # a public bind without sign-in, --auth beside
+        fail(
+            str(exc)
+        )  # user accounts, a database that is unreachable or needs `journey db upgrade`
     except OSError as exc:
         fail(f"Could not start the server: {exc}")
     except KeyboardInterrupt:

@@ -144,21 +144,40 @@ def test_sqlite_made_before_migrations_is_upgraded_in_place(tmp_path: Path) -> N
     """A workspace from before this version (tables made by the old store) keeps its maps."""
     import sqlite3
 
+    from assistant.store import Store
+
     path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path) as conn:  # the tables as the sqlite3 store of 0.1 made them
         conn.executescript(
             "CREATE TABLE maps (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, data TEXT NOT NULL,"
             " updated_at TEXT NOT NULL);"
-            "INSERT INTO maps VALUES ('m1', 'old map', '{}', '2026-01-01');"
+            "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, map_id TEXT NOT NULL,"
+            " at TEXT NOT NULL, tool TEXT NOT NULL, args TEXT NOT NULL, source TEXT NOT NULL,"
+            " summary TEXT NOT NULL, before TEXT, undone INTEGER NOT NULL DEFAULT 0);"
+            "CREATE TABLE chat (seq INTEGER PRIMARY KEY AUTOINCREMENT, map_id TEXT NOT NULL,"
+            " at TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,"
+            " meta TEXT NOT NULL DEFAULT '{}');"
         )
     url = f"sqlite:///{path}"
+    old = Store(url)  # opening it migrates it
+    made = old.create("old map")
+    restored = old.load(made.id)
+    restored.context.company = "Acme"
+    old.save_change(made, restored, "set_context", {}, "user", "Set the company.")
+    with old.transaction() as db:  # a change-log row as 0.1 wrote it: the whole map before
+        db.execute(
+            sa.text("UPDATE changes SET patch = NULL, before = :b WHERE tool = 'set_context'"),
+            {"b": made.model_dump_json()},
+        )
+    assert old.undo(made.id) is not None and old.load(made.id).context.company is None
+    old.close()
     Accounts(url).close()
     engine = make_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT name FROM maps")).scalar() == "old map"
         tables = set(sa.inspect(conn).get_table_names())
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == HEAD
     engine.dispose()
-    assert {"users", "teams", "team_members", "map_grants", "changes", "chat"} <= tables
+    assert {"users", "teams", "team_members", "map_grants", "interview"} <= tables
 
 
 def test_migrations_build_exactly_the_declared_schema(db_url: str, tmp_path: Path) -> None:
@@ -180,3 +199,25 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str, tmp_path: Pat
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert [d for d in diff if not (d[0] == "remove_table" and d[1].name == "usage")] == []
+
+
+def test_an_unreachable_database_is_one_sentence(tmp_path: Path) -> None:
+    from pgcluster import free_port
+
+    url = f"postgresql+psycopg://journey:secret@127.0.0.1:{free_port()}/journey"
+    for command in (["users", "list"], ["serve", "--port", "1"], ["maps", "list"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *command],
+            env={
+                "PATH": "/usr/bin:/bin",
+                "PYTHONPATH": str(Path.cwd()),
+                "JOURNEY_DATABASE_URL": url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 1, (command, done.stderr)
+        assert "Could not open the database" in done.stderr, (command, done.stderr)
+        assert "Traceback" not in done.stderr and "secret" not in done.stderr

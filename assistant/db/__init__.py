@@ -9,6 +9,7 @@ behind is refused with that instruction.
 
 from assistant.db.engine import (
     HEAD,
+    DatabaseUnavailable,
     SchemaOutdated,
     current_revision,
     ensure_schema,
@@ -19,6 +20,7 @@ from assistant.db.engine import (
 
 __all__ = [
     "HEAD",
+    "DatabaseUnavailable",
     "SchemaOutdated",
     "current_revision",
     "ensure_schema",

@@ -25,6 +25,10 @@ class SchemaOutdated(RuntimeError):
     """The database's schema is older than this version of the app."""
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message is one sentence."""
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -110,8 +114,13 @@ def ensure_schema(url: str, engine: sa.Engine) -> None:
     with _lock:
         if url in _checked:
             return
-        with engine.connect() as conn:
-            revision = current_revision(conn)
+        try:
+            with engine.connect() as conn:
+                revision = current_revision(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            shown = make_url(url).render_as_string(hide_password=True)
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise DatabaseUnavailable(f"Could not open the database {shown}: {reason}") from exc
         if revision is None and is_sqlite(url) and _create_fresh(engine):
             revision = HEAD
         if revision != HEAD:
