@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run chat serve test lint typecheck unit browser postgres mermaid eval bench clean
+.PHONY: install run chat serve test lint typecheck unit browser postgres mermaid eval bench stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ eval: install ## simulated-user evals (guided engine, all shipped scenarios) wit
 bench: install ## print speed and memory figures
 	@for f in evals/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 	@echo "== evals/retrieval/bench.py"; $(BIN)/python -m evals.retrieval.bench
+
+stress: install ## bigger loads with their figures: sessions, two writers, kill -9, fuzz, hostile files (~20 min)
+	$(BIN)/python evals/stress.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

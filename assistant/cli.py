@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -14,7 +15,27 @@ from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
 from assistant.settings import get_settings
 
-app = typer.Typer(
+
+class _Cli(typer.Typer):
+    """The `journey` entry point: a known failure (file system, database, markup) is one
+    `Error:` sentence and exit code 1, never a traceback (see `cli_errors`)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from assistant.cli_errors import describe
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            sentence = describe(exc)
+            if sentence is None:
+                raise
+            try:
+                fail(sentence)
+            except typer.Exit as done:  # outside click's own handling: exit here
+                raise SystemExit(done.exit_code) from None
+
+
+app = _Cli(
     help="journey-assistant: build a customer journey map, one question at a time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -143,10 +164,11 @@ def schema() -> None:
 def _mount_commands() -> None:
     """Commands that live in their own modules: maps and export, the feature wrappers
     (serve, ideas, usage, eval), and ingest/search/evidence beside the retrieval code."""
-    from assistant import cli_features, cli_maps
+    from assistant import cli_features, cli_maps, cli_research
     from assistant.retrieval.cli_commands import app as retrieval_app
 
     app.add_typer(cli_maps.maps_app, name="maps")
+    app.add_typer(cli_research.research_app, name="research")
     app.command()(cli_maps.export)
     app.command()(cli_features.serve)
     app.command()(cli_features.ideas)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -26,18 +27,56 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=width)
 
 
-def fail(message: str, code: int = 1) -> None:
+def plain(text: str) -> str:
+    """User text for a rich table or markup string: markup escaped, control characters gone."""
+    from rich.markup import escape
+
+    from assistant.text_safety import printable
+
+    return escape(printable(text))
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `Error: message` (the message is plain text: no markup, no control characters)."""
+    from rich.markup import escape
+
+    from assistant.text_safety import printable
+
     Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[red]Error:[/red] {message}", markup=True
+        f"[red]Error:[/red] {escape(printable(message))}", markup=True
     )
     raise typer.Exit(code)
 
 
 def store_for(home: Path | None) -> Store:
+    """The workspace's store; read-only when a SQLite database cannot be written, and one
+    sentence (not a traceback) when the folder or the database cannot be used."""
+    import sqlite3
+
+    from assistant.cli_errors import database_sentence, os_sentence
+    from assistant.store import open_read_only
+
+    settings = get_settings(home=home)
+    path = settings.db_path
+    first: sqlite3.OperationalError | PermissionError
     try:
-        return Store(get_settings(home=home).database)
-    except RuntimeError as exc:  # the database is unreachable or needs `journey db upgrade`
+        return Store(settings.database)
+    except (sqlite3.OperationalError, PermissionError) as exc:
+        first = exc
+    except sqlite3.DatabaseError as exc:
+        fail(database_sentence(exc, path))
+    except OSError as exc:
+        fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(exc)}")
+    except RuntimeError as exc:  # a database server unreachable, or needing `journey db upgrade`
         fail(str(exc))
+    if settings.database_url:
+        fail(database_sentence(first) if isinstance(first, sqlite3.Error) else os_sentence(first))
+    try:
+        return open_read_only(path)
+    except (sqlite3.Error, OSError):
+        if isinstance(first, sqlite3.OperationalError):
+            fail(database_sentence(first, path))
+        fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(first)}")
         raise
 
 

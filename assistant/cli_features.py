@@ -25,19 +25,18 @@ def serve(
 ) -> None:
     """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
     from assistant.web import serve as run_server
-    from assistant.web.serve import parse_auth
+    from assistant.web.serve import check_database, parse_auth
 
     try:
         parse_auth(auth)
     except ValueError as exc:
         fail(str(exc))
+    settings = get_settings(home=home, allow_public=allow_public or None)
+    check_database(settings)  # a damaged database is one sentence now, not errors per click
     try:
-        settings = get_settings(home=home, allow_public=allow_public or None)
         run_server(settings, host=host, port=port, auth=auth)
     except (ValueError, RuntimeError) as exc:  # a public bind without sign-in, --auth beside
-        fail(
-            str(exc)
-        )  # user accounts, a database that is unreachable or needs `journey db upgrade`
+        fail(str(exc))  # user accounts, a database server unreachable or behind its schema
     except OSError as exc:
         fail(f"Could not start the server: {exc}")
     except KeyboardInterrupt:
@@ -82,13 +81,15 @@ def ideas(
         err.print(problem, markup=False)
     if result.added:
         by = "" if result.model == "guided" else f" with {result.model}"
-        err.print(f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).")
+        err.print(
+            f"Proposed {result.added} new idea(s){by} on '{name}' (status: proposed).", markup=False
+        )
     if output is None:
         sys.stdout.write(result.text)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(result.text, encoding="utf-8")
-    console().print(f"Wrote {output}")
+    console().print(f"Wrote {output}", markup=False)
 
 
 def usage(name: str, home: Path | None = HomeOpt) -> None:
@@ -100,7 +101,9 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
     turns, total, cost = log.turns(m.id), log.totals(m.id), log.total_cost(m.id)
     log.close()
     if not turns:
-        console().print(f"No model usage recorded for '{name}' (the guided mode uses no model).")
+        console().print(
+            f"No model usage recorded for '{name}' (the guided mode uses no model).", markup=False
+        )
         return
     table = Table("turn", "when", "model", "calls", "prompt", "input", "output", "cost (USD)")
     for t in turns:

@@ -10,10 +10,11 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from assistant.cli_common import HomeOpt, console, fail, load_map, store_for
+from assistant.cli_common import HomeOpt, console, fail, load_map, plain, store_for
 from assistant.schema import JourneyMap
 from assistant.settings import get_settings
 from assistant.store import MapNotFound
+from assistant.text_safety import printable
 
 maps_app = typer.Typer(help="List, show, rename and delete maps.", no_args_is_help=True)
 
@@ -30,9 +31,9 @@ def maps_list(home: Path | None = HomeOpt) -> None:
     table = Table("name", "company", "persona", "stages", "complete", "updated")
     for m in maps:
         table.add_row(
-            m.name,
-            m.context.company or "",
-            m.persona.name or "",
+            plain(m.name),
+            plain(m.context.company or ""),
+            plain(m.persona.name or ""),
             str(len(m.stages)),
             f"{status(m).percent}%",
             m.updated_at.strftime("%Y-%m-%d %H:%M"),
@@ -55,7 +56,7 @@ def maps_rename(name: str, new_name: str, home: Path | None = HomeOpt) -> None:
         store_for(home).rename(name, new_name)
     except (MapNotFound, ValueError) as exc:
         fail(str(exc))
-    console().print(f"Renamed '{name}' to '{new_name}'.")
+    console().print(f"Renamed '{printable(name)}' to '{printable(new_name)}'.", markup=False)
 
 
 @maps_app.command("delete")
@@ -66,10 +67,10 @@ def maps_delete(
 ) -> None:
     """Delete a map and its history."""
     load_map(home, name)
-    if not yes and not typer.confirm(f"Delete map '{name}' and its history?"):
+    if not yes and not typer.confirm(f"Delete map '{printable(name)}' and its history?"):
         raise typer.Exit(1)
     store_for(home).delete(name)
-    console().print(f"Deleted '{name}'.")
+    console().print(f"Deleted '{printable(name)}'.", markup=False)
 
 
 @maps_app.command("history")
@@ -83,7 +84,7 @@ def maps_history(name: str, home: Path | None = HomeOpt) -> None:
             change.at[:19],
             change.tool,
             change.source,
-            change.summary,
+            plain(change.summary),
             "yes" if change.undone else "",
         )
     console().print(table)
@@ -103,11 +104,11 @@ def maps_suggestions(name: str, home: Path | None = HomeOpt) -> None:
         for item in items:
             if item.provenance.is_suggestion:
                 table.add_row(
-                    item.id,
-                    label,
-                    item_label(item),
+                    plain(item.id),
+                    plain(label),
+                    plain(item_label(item)),
                     item.provenance.source.value,
-                    " ".join(item.provenance.evidence),
+                    plain(" ".join(item.provenance.evidence)),
                 )
     if not table.rows:
         console().print("No suggestions waiting.")
@@ -167,29 +168,40 @@ def export(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="File to write (default stdout)."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     home: Path | None = HomeOpt,
 ) -> None:
     """Export a map as JSON, Markdown, CSV, a Mermaid diagram, an HTML page or a PNG image."""
     m = load_map(home, name)
     if format is Format.png:
-        export_png(m, output)
+        export_png(m, output, force)
         return
     text = render(m, format.value)
     if output is None:
         sys.stdout.write(text)
         return
+    check_output(output, force)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    console().print(f"Wrote {output}")
+    console().print(f"Wrote {printable(str(output))}", markup=False)
 
 
-def export_png(m: JourneyMap, output: Path | None) -> None:
+def check_output(output: Path, force: bool) -> None:
+    """Refuse a folder, and an existing file unless --force (one sentence each)."""
+    if output.is_dir():
+        fail(f"{output} is a folder; give a file name, e.g. {output / 'map.md'}.")
+    if output.exists() and not force:
+        fail(f"{output} already exists; add --force to overwrite it.")
+
+
+def export_png(m: JourneyMap, output: Path | None, force: bool = False) -> None:
     """PNG goes to a file (default `<map>.png`), never to the terminal."""
     from assistant.visual import RendererMissing, map_to_png
 
     target = output or Path(f"{m.name}.png")
+    check_output(target, force)
     try:
         map_to_png(m, target)
     except RendererMissing as exc:
         fail(str(exc))
-    console().print(f"Wrote {target}")
+    console().print(f"Wrote {printable(str(target))}", markup=False)

@@ -1,21 +1,31 @@
 """Research ingest: files (md, txt, pdf, docx, html, csv) into the knowledge base's research.
 
 Each file is read, chunked and stored all-or-nothing; a bad file gets a one-line reason and
-the others still go in. Chunk ids are content hashes, so re-ingesting adds nothing.
+the others still go in. Chunk ids are content hashes, so re-ingesting adds nothing. The work per
+file is bounded (`readers.Limits`: unpacked size, characters, chunks, CSV columns, seconds), and
+each stored file is also archived (`research_archive`) so a damaged index can be rebuilt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.retrieval.readers import SUPPORTED, Document, ReadError, read_document
+from assistant.retrieval.readers import (
+    SUPPORTED,
+    Budget,
+    Document,
+    Limits,
+    ReadError,
+    read_document,
+)
 from assistant.retrieval.research import document_key
 
 CHUNK_CHARS = 800  # ~200 tokens: fits MiniLM's 256-token window with room to spare
 CHUNK_OVERLAP = 100
+STORE_BATCH = 200  # chunks embedded and stored per step; the time budget is checked between
 
 
 @dataclass
@@ -93,8 +103,15 @@ def chunk_documents(
     return ids, texts, metas
 
 
-def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | None) -> FileResult:
+def ingest_file(
+    kb: Any,
+    path: Path,
+    map_name: str | None,
+    text_column: str | None,
+    limits: Limits | None = None,
+) -> FileResult:
     """Ingest one file; a ReadError (or any failure) becomes a failed FileResult."""
+    budget = Budget(limits or Limits())
     try:
         if not path.is_file():
             raise ReadError("no such file")
@@ -107,25 +124,70 @@ def ingest_file(kb: Any, path: Path, map_name: str | None, text_column: str | No
                 f"{size / 1048576:.1f} MB is over the "
                 f"{kb.settings.max_upload_mb:g} MB limit (JOURNEY_MAX_UPLOAD_MB)"
             )
-        ids, texts, metas = chunk_documents(read_document(path, text_column), path, map_name)
+        docs = read_document(path, text_column, budget)
+        ids, texts, metas = chunk_documents(docs, path, map_name)
         if not ids:
             raise ReadError("no text found")
+        if len(ids) > budget.limits.chunks:
+            raise ReadError(
+                f"{len(ids):,} passages, over the {budget.limits.chunks:,} limit for one file; "
+                "split it into smaller files"
+            )
+        budget.check()
         present = kb.existing_ids(ids)
         new = [i for i, pid in enumerate(ids) if pid not in present]
-        kb.add_chunks(
+        store_chunks(
+            kb,
             [ids[i] for i in new],
             [texts[i] for i in new],
             [metas[i] for i in new],
-            map_name=map_name,
+            map_name,
+            budget,
+        )
+        from assistant import research_archive
+
+        research_archive.save(
+            kb.settings.home, research_archive.Record(path.name, map_name, ids, texts, metas)
         )
         status: Literal["added", "unchanged"] = "added" if new else "unchanged"
         return FileResult(path, status, added=len(new), skipped=len(present))
     except ReadError as exc:
         return FileResult(path, "failed", reason=str(exc))
     except Exception as exc:  # one bad file must not stop the others; say what happened
-        return FileResult(
-            path, "failed", reason=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
-        )
+        return FileResult(path, "failed", reason=failure_reason(exc))
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A failure as one line; a vector-store error says how to repair the index."""
+    if type(exc).__module__.startswith("chromadb"):
+        from assistant.research_archive import index_failure
+
+        return index_failure(exc)
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+
+
+def store_chunks(
+    kb: Any,
+    ids: list[str],
+    texts: list[str],
+    metas: list[dict[str, Any]],
+    map_name: str | None,
+    budget: Budget,
+) -> None:
+    """Store a file's new chunks in steps, checking the time budget between steps; if a step
+    fails or the budget runs out, the steps already stored are removed (all or nothing)."""
+    done: list[str] = []
+    try:
+        for start in range(0, len(ids), STORE_BATCH):
+            end = start + STORE_BATCH
+            kb.add_chunks(ids[start:end], texts[start:end], metas[start:end], map_name=map_name)
+            done.extend(ids[start:end])
+            if end < len(ids):
+                budget.check()
+    except BaseException:
+        if done:
+            kb.collection("research").delete(ids=done)
+        raise
 
 
 def ingest_paths(
@@ -134,19 +196,28 @@ def ingest_paths(
     map_name: str | None = None,
     text_column: str | None = None,
     progress: bool = False,
+    limits: Limits | None = None,
+    on_file: Callable[[int, int, FileResult], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into `kb`'s research, for `map_name` if given.
 
     Returns a report listing each file's outcome; files that fail do not stop the rest.
+    `on_file(done, total, result)` is called after each file (the web app's progress).
     """
+    from rich.markup import escape
     from rich.progress import Progress
+
+    from assistant.text_safety import printable
 
     files = expand_paths(paths)
     report = IngestReport()
     with Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task("Ingesting research", total=len(files))
-        for path in files:
-            bar.update(task, description=f"Ingesting {path.name}")
-            report.files.append(ingest_file(kb, path, map_name, text_column))
+        for number, path in enumerate(files, 1):
+            bar.update(task, description=f"Ingesting {escape(printable(path.name))}")
+            result = ingest_file(kb, path, map_name, text_column, limits)
+            report.files.append(result)
             bar.advance(task)
+            if on_file is not None:
+                on_file(number, len(files), result)
     return report

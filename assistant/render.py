@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from assistant.csv_safety import safe_row
 from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS, ContentIdea, DecisionPoint, Item
 
 if TYPE_CHECKING:
@@ -153,8 +154,9 @@ CSV_COLUMNS = [
 
 
 def map_to_csv(m: JourneyMap) -> str:
+    """The map as CSV rows; every cell neutralised against spreadsheet formulas."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(csv.writer(out, lineterminator="\n"))
     writer.writerow(CSV_COLUMNS)
     for key in ("company", "product", "market", "purpose", "destination"):
         value = getattr(m.context, key)
@@ -172,6 +174,16 @@ def map_to_csv(m: JourneyMap) -> str:
             for item in getattr(stage, field):
                 writer.writerow(_row(str(number), stage.name, field, item))
     return out.getvalue()
+
+
+class SafeWriter:
+    """A csv writer whose rows go through `csv_safety.safe_row`."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: list[str]) -> None:
+        self.writer.writerow(safe_row(row))
 
 
 def _row(number: str, stage: str, field: str, item: Item) -> list[str]:
@@ -199,15 +211,31 @@ def _row(number: str, stage: str, field: str, item: Item) -> list[str]:
     ]
 
 
-_MERMAID_CODES = {"#": "#35;", ":": "#58;", ";": "#59;"}
-_MERMAID_SPECIAL = re.compile("[#:;]")
+_MERMAID_CODES = {"#": "#35;", ":": "#58;", ";": "#59;", "%": "#37;"}
+_MERMAID_SPECIAL = re.compile("[#:;%]")
+# Words Mermaid's journey lexer reads as a statement when a task text starts with them.
+_MERMAID_KEYWORD = re.compile(r"(journey\b|title\s|section\s|acc(title|descr))", re.IGNORECASE)
+# A title is read up to the first '#', ';' or newline, and Mermaid does not decode entity codes
+# in it: those two characters become their full-width look-alikes, and so does a '%' followed
+# by another (`%%{init}%%` would be read as a directive). The colon needs nothing.
+_TITLE_CODES = str.maketrans({"#": "\uff03", ";": "\uff1b"})
 
 
 def mermaid_escape(text: str) -> str:
-    """Mermaid's journey grammar breaks on ':' ';' and '#': write them as entity codes, in one
-    pass so the codes' own '#' and ';' are not escaped again."""
-    clean = " ".join(text.split())
-    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group(0)], clean)
+    """Mermaid's journey grammar breaks on ':' ';' '#', and '%%' starts a directive: write them
+    as entity codes, in one pass so the codes' own '#' and ';' are not escaped again. A task
+    that starts with a keyword (`journey`, `title`, `section`, `accDescr`...) gets its first
+    letter as an entity code, so it stays a task."""
+    clean = " ".join(text.split()) or "-"
+    escaped = _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group(0)], clean)
+    if _MERMAID_KEYWORD.match(escaped):
+        escaped = f"#{ord(escaped[0])};{escaped[1:]}"
+    return escaped
+
+
+def mermaid_title(text: str) -> str:
+    """A diagram title: one line, '#', ';' and '%%' as look-alikes (see `_TITLE_CODES`)."""
+    return re.sub("%(?=%)", "\uff05", " ".join(text.split()).translate(_TITLE_CODES))
 
 
 def mermaid_score(stage_score: float | None) -> int:
@@ -217,10 +245,15 @@ def mermaid_score(stage_score: float | None) -> int:
     return max(1, min(5, round(stage_score) + 3))
 
 
+def mermaid_title_text(m: JourneyMap) -> str:
+    """The diagram's title as it should read: '<company or map>: <persona> journey'."""
+    return f"{m.context.company or m.name}: {m.persona.name or 'customer'} journey"
+
+
 def map_to_mermaid(m: JourneyMap) -> str:
     # A comma separates actors in a journey task, so the persona's own commas are escaped too.
     actor = mermaid_escape(m.persona.name or "Customer").replace(",", "#44;")
-    title = mermaid_escape(f"{m.context.company or m.name}: {m.persona.name or 'customer'} journey")
+    title = mermaid_title(mermaid_title_text(m))
     lines = ["journey", f"    title {title}"]
     for stage in m.stages:
         lines.append(f"    section {mermaid_escape(stage.name)}")

@@ -13,8 +13,37 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Length limits. Every string and list on the map has one, so a pasted book or a runaway tool
+# call is refused with a clear message instead of growing the database (each change is stored
+# in the change log). The figures leave room for any real answer: a map item is a sentence or
+# a short paragraph, a name a few words. They are listed in the README ("Limits").
+TEXT_MAX = 2000
+"""Characters in an item, a decision's if/then, a purpose or destination."""
+NAME_MAX = 200
+"""Characters in a stage, persona, company or product name, a department, a channel."""
+LINE_MAX = 500
+"""Characters in a one-line detail: role, tone, trigger, angle, question, call to action."""
+ID_MAX = 100
+"""Characters in an id, a citation id or a gap key."""
+ITEMS_MAX = 200
+"""Items in one list of the map (one stage field, one persona list)."""
+STAGES_MAX = 30
+"""Stages on one map."""
+EVIDENCE_MAX = 20
+"""Citation ids on one item."""
+SKIPPED_MAX = 500
+"""Skipped gaps remembered on one map."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+ShortText = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+"""An optional short value (may be empty)."""
+LineText = Annotated[str, StringConstraints(max_length=LINE_MAX)]
+"""An optional one-line detail (may be empty)."""
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+"""An optional paragraph (may be empty)."""
+Ident = Annotated[str, StringConstraints(max_length=ID_MAX)]
+"""An id or citation id."""
 MapName = Annotated[
     str,
     StringConstraints(
@@ -58,7 +87,7 @@ class Provenance(Model):
     """When the item was added (UTC)."""
     accepted: bool | None = None
     """None for the user's own facts; False for a pending suggestion; True once the user accepted it."""
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[Ident] = Field(default_factory=list, max_length=EVIDENCE_MAX)
     """Citation ids of research snippets or knowledge cards that support the item."""
 
     @property
@@ -70,7 +99,7 @@ class Provenance(Model):
 class Item(Model):
     """One entry of a list on the map (a goal, a question, a thought...)."""
 
-    id: str = Field(default_factory=lambda: new_id("item"))
+    id: Ident = Field(default_factory=lambda: new_id("item"))
     """Stable id, used to update, remove or link the item."""
     text: Text
     """The item in the user's own wording."""
@@ -81,7 +110,7 @@ class Item(Model):
 class Touchpoint(Item):
     """A way the customer meets the company in this stage."""
 
-    department: str | None = None
+    department: ShortText | None = None
     """The department that owns this touchpoint (e.g. Marketing, Sales, Support)."""
 
 
@@ -102,7 +131,7 @@ class PainPoint(Item):
 class Milestone(Item):
     """A checkpoint that keeps the customer on the route (a small win before the destination)."""
 
-    trigger: str | None = None
+    trigger: LineText | None = None
     """What the company does to move the customer on (e.g. book a demo call, send an email series)."""
 
 
@@ -137,17 +166,17 @@ class ContentIdea(Item):
 
     format: ContentFormat
     """The content format."""
-    angle: str = ""
+    angle: LineText = ""
     """The angle or hook of the piece."""
-    pain_point_id: str | None = None
+    pain_point_id: Ident | None = None
     """Id of the pain point this idea answers (on the same stage)."""
-    question: str = ""
+    question: LineText = ""
     """The customer question it answers."""
-    cta: str = ""
+    cta: LineText = ""
     """The call to action: which milestone it moves the customer to."""
-    channel: str = ""
+    channel: ShortText = ""
     """Where it is published or sent."""
-    card_id: str | None = None
+    card_id: Ident | None = None
     """Knowledge card that justifies the format for this stage."""
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
@@ -156,35 +185,35 @@ class ContentIdea(Item):
 class Stage(Model):
     """One stage of the journey, named from the customer's point of view."""
 
-    id: str = Field(default_factory=lambda: new_id("stage"))
+    id: Ident = Field(default_factory=lambda: new_id("stage"))
     """Stable id of the stage."""
     name: Name
     """Stage name from the customer's point of view (what they do, not what we do)."""
     provenance: Provenance = Field(default_factory=Provenance)
     """Who added the stage."""
-    goals: list[Item] = Field(default_factory=list)
+    goals: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the customer wants to achieve in this stage."""
-    actions: list[Item] = Field(default_factory=list)
+    actions: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the customer does."""
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    touchpoints: list[Touchpoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Where the customer meets the company (channel + owning department)."""
-    questions: list[Item] = Field(default_factory=list)
+    questions: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Questions the customer has."""
-    thoughts: list[Item] = Field(default_factory=list)
+    thoughts: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What goes through the customer's head."""
-    emotions: list[Emotion] = Field(default_factory=list)
+    emotions: list[Emotion] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Feelings, each scored -2..+2 for the emotion curve."""
-    pain_points: list[PainPoint] = Field(default_factory=list)
+    pain_points: list[PainPoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Frustrations and obstacles, with severity."""
-    relief: list[Item] = Field(default_factory=list)
+    relief: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Moments of relief: when things go well."""
-    milestones: list[Milestone] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Checkpoints/triggers the company plans to move the customer on."""
-    decision_points: list[DecisionPoint] = Field(default_factory=list)
+    decision_points: list[DecisionPoint] = Field(default_factory=list, max_length=ITEMS_MAX)
     """If/then forks where the customer may leave for a competitor."""
-    opportunities: list[Item] = Field(default_factory=list)
+    opportunities: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Ideas to improve or create touchpoints, UX or services."""
-    content_ideas: list[ContentIdea] = Field(default_factory=list)
+    content_ideas: list[ContentIdea] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Content that answers this stage's pain points."""
 
     def emotion_score(self) -> float | None:
@@ -223,38 +252,38 @@ ITEM_TYPES: dict[str, type[Item]] = {
 class Context(Model):
     """What the map is about and why the team makes it."""
 
-    company: str | None = None
+    company: ShortText | None = None
     """The company making the map."""
-    product: str | None = None
+    product: ShortText | None = None
     """The product or service the journey leads to."""
     market: Literal["b2b", "b2c"] | None = None
     """Whether the customer is a business (b2b) or a consumer (b2c)."""
-    purpose: str | None = None
+    purpose: LongText | None = None
     """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
-    destination: str | None = None
+    destination: LongText | None = None
     """The 'X' on the map: what the customer should end up doing."""
 
 
 class Persona(Model):
     """Exactly one customer type per map."""
 
-    name: str | None = None
+    name: ShortText | None = None
     """A name for the persona (e.g. 'Irene the IT manager')."""
-    role: str | None = None
+    role: LineText | None = None
     """Role or segment (e.g. 'IT decision maker at a mid-size company')."""
-    quantitative: list[Item] = Field(default_factory=list)
+    quantitative: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Numbers: demographics, company size, conversions, when purchases happen."""
-    qualitative: list[Item] = Field(default_factory=list)
+    qualitative: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Individual experiences and context from reviews, interviews, notes."""
-    goals: list[Item] = Field(default_factory=list)
+    goals: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """What the persona wants overall."""
-    challenges: list[Item] = Field(default_factory=list)
+    challenges: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Problems and challenges the persona faces."""
-    channels: list[Item] = Field(default_factory=list)
+    channels: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Channels the persona prefers."""
-    tone: str | None = None
+    tone: LineText | None = None
     """How the persona likes to be spoken to."""
-    evidence_sources: list[Item] = Field(default_factory=list)
+    evidence_sources: list[Item] = Field(default_factory=list, max_length=ITEMS_MAX)
     """Where the facts come from (reviews, lead notes, customers in the room, CX experts...)."""
 
 
@@ -267,7 +296,7 @@ PERSONA_LIST_FIELDS: tuple[str, ...] = PersonaListField.__args__  # type: ignore
 class JourneyMap(Model):
     """A customer journey map for one persona."""
 
-    id: str = Field(default_factory=lambda: new_id("map"))
+    id: Ident = Field(default_factory=lambda: new_id("map"))
     """Stable id of the map."""
     name: MapName
     """Short unique name of the map in its workspace (e.g. 'acme')."""
@@ -281,9 +310,9 @@ class JourneyMap(Model):
     """What the map is about and its destination."""
     persona: Persona = Field(default_factory=Persona)
     """The one customer type this map follows."""
-    stages: list[Stage] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list, max_length=STAGES_MAX)
     """Ordered stages of the journey."""
-    skipped: list[str] = Field(default_factory=list)
+    skipped: list[Ident] = Field(default_factory=list, max_length=SKIPPED_MAX)
     """Gaps the team chose to skip or could not answer (e.g. `stage:2:relief`)."""
 
     def find_stage(self, ref: str | int) -> Stage:

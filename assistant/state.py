@@ -9,7 +9,8 @@ ideas or research suggestions, the changes `undo` reverts, the tips and hints al
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -60,6 +61,18 @@ class Offer(BaseModel):
         ]
 
 
+class PendingChange(BaseModel):
+    """A removal or rewording the LLM proposed, waiting for the user's OK (`tools/lean.py`)."""
+
+    id: str
+    operation: dict[str, Any]
+    """The `update_map` operation, applied as given once the user agrees."""
+    what: str
+    """What it would remove or replace, in words the user recognises."""
+    created: datetime
+    """When it was proposed: it cannot be approved in the turn that proposed it."""
+
+
 class InterviewState(BaseModel):
     """One conversation's memory (one per map: every session on the map shares it on open)."""
 
@@ -75,6 +88,8 @@ class InterviewState(BaseModel):
     """Citation of the tip shown last, so the same tip is not repeated turn after turn."""
     hinted: list[str] = Field(default_factory=list)
     """Stage ids whose research hint was shown already."""
+    pending: list[PendingChange] = Field(default_factory=list)
+    """Removals and rewordings of the user's content proposed by the LLM, awaiting an OK."""
 
     _answer_open: bool = PrivateAttr(default=False)
     _offering: tuple[OfferKind, str] | None = PrivateAttr(default=None)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jsonpatch
 import sqlalchemy as sa
@@ -108,14 +109,17 @@ def to_url(where: str | Path) -> str:
 class Store:
     """All maps of one workspace database: `Settings.database` (a URL) or a SQLite file."""
 
-    def __init__(self, where: str | Path) -> None:
+    def __init__(self, where: str | Path, read_only: bool = False) -> None:
         self.url = to_url(where)
         self.sqlite = is_sqlite(self.url)
         database = make_url(self.url).database
         self.path: Path | None = Path(database) if self.sqlite and database else None
         """The SQLite file (None on a database server)."""
-        self.engine, self._own = _engine_for(self.url)
-        ensure_schema(self.url, self.engine)
+        if read_only:  # see open_read_only: no schema upgrade, no journal settings
+            self.engine, self._own = make_engine(self.url, read_only=True), True
+        else:
+            self.engine, self._own = _engine_for(self.url)
+            ensure_schema(self.url, self.engine)
         self._local = threading.local()
         self._snapshots: dict[str, tuple[tuple[str, int], JourneyMap]] = {}
         self._compiled: dict[int, tuple[str, Any]] = {}
@@ -466,3 +470,21 @@ def check_name(name: str) -> str:
 
 def _ts(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def open_read_only(path: Path) -> Store:
+    """The workspace's maps from a SQLite database that cannot be written (a read-only folder
+    or file): listing, showing and exporting work; a change fails with SQLite's 'readonly'."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    # immutable=1: no -shm/-wal files are created (the folder may be read-only too).
+    where = quote(str(Path(path).resolve()))
+    store = Store(f"sqlite:///file:{where}?mode=ro&immutable=1&uri=true", read_only=True)
+    store.path = Path(path)
+    try:
+        store.change_count("")  # a garbage file fails here
+    except sa.exc.DBAPIError as exc:
+        if isinstance(exc.orig, BaseException):
+            raise exc.orig from exc
+        raise
+    return store

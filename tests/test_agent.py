@@ -9,7 +9,7 @@ import openai
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from assistant.agent import AgentEngine
+from assistant.agent import AgentEngine, prompt
 from assistant.agent.prompt import map_state
 from assistant.agent.scripted import ScriptedChatModel, bad_call, call, say
 from assistant.agent.usage import UsageLog
@@ -38,6 +38,22 @@ def tool_results(messages: list[BaseMessage]) -> list[str]:
     return [m.text for m in messages if isinstance(m, ToolMessage)]
 
 
+def update(*ops: dict) -> dict:
+    """An `update_map` call with these operations."""
+    return call("update_map", operations=list(ops))
+
+
+def put(field: str, value: str) -> dict:
+    return {"op": "set", "field": field, "value": value}
+
+
+def add(field: str, *texts: str, stage: str | None = None, **extra: object) -> dict:
+    items = [{"text": t} for t in texts]
+    return (
+        {"op": "add", "field": field, "items": items} | ({"stage": stage} if stage else {}) | extra
+    )
+
+
 RAMBLING = (
     "Well, we're Acme Analytics, we sell shop dashboards to small web shops, so it's B2B really. "
     "Our typical buyer is Owen, he owns a shop with 10-50 staff, wants to grow sales and has no "
@@ -51,14 +67,17 @@ def test_one_rambling_answer_fills_several_fields(home: Path) -> None:
         [
             say(
                 "",
-                call(
-                    "set_context", company="Acme Analytics", product="Shop dashboards", market="b2b"
+                update(
+                    put("context.company", "Acme Analytics"),
+                    put("context.product", "Shop dashboards"),
+                    put("context.market", "b2b"),
+                    put("persona.name", "Owen"),
+                    put("persona.role", "Owner of a small web shop"),
+                    add("persona.quantitative", "10-50 staff"),
+                    add("persona.goals", "grow sales"),
+                    add("persona.challenges", "no time for long setups"),
+                    add("persona.channels", "search", "newsletters"),
                 ),
-                call("set_persona", name="Owen", role="Owner of a small web shop"),
-                call("add_persona_items", field="quantitative", items=["10-50 staff"]),
-                call("add_persona_items", field="goals", items=["grow sales"]),
-                call("add_persona_items", field="challenges", items=["no time for long setups"]),
-                call("add_persona_items", field="channels", items=["search", "newsletters"]),
             ),
             say("Noted Acme, Owen and his channels. Why are you making this map?"),
         ],
@@ -68,23 +87,22 @@ def test_one_rambling_answer_fills_several_fields(home: Path) -> None:
     assert journey.context.company == "Acme Analytics" and journey.context.market == "b2b"
     assert journey.persona.name == "Owen"
     assert [i.text for i in journey.persona.channels] == ["search", "newsletters"]
-    assert len(reply.recorded) == 6 and not reply.errors
+    assert len(reply.recorded) == 1 and not reply.errors
     assert reply.text == "Noted Acme, Owen and his channels. Why are you making this map?"
     assert reply.gap == "context:purpose"
-    # the model saw every tool result before answering
+    # the model saw the result before answering: nine operations, one change, no error
     second = model_of(session).requests[1]
-    assert len(tool_results(second)) == 6
-    assert all(not r.startswith("Error") for r in tool_results(second))
-    # every change went through the change log with the user as source
+    assert len(tool_results(second)) == 1 and "Error" not in tool_results(second)[0]
+    # the change went through the change log once, with the user as source (one undo)
     changes = [c for c in session.store.changes(session.map_id) if c.tool != "create_map"]
-    assert len(changes) == 6 and {c.source for c in changes} == {"user"}
+    assert len(changes) == 1 and {c.source for c in changes} == {"user"}
 
 
 def _pain_id(messages: list[BaseMessage]) -> str:
     system = messages[0]
     assert isinstance(system, SystemMessage)
-    block = system.text.split("Suggestions waiting")[1]
-    match = re.search(r"(item-[0-9a-f]{8}): Setup takes too long", block)
+    block = system.text.split("Pain points")[1]
+    match = re.search(r"(item-[0-9a-f]{8}) \(1\): Setup takes too long \[suggestion\]", block)
     assert match, block
     return match.group(1)
 
@@ -93,20 +111,14 @@ def test_suggestions_stay_apart_from_facts_until_accepted(home: Path) -> None:
     session = agent_session(
         home,
         [
-            say("", call("set_stages", names=["Notice", "Compare", "Buy"])),
+            say("", update(add("stages", "Notice", "Compare", "Buy"))),
             say("Stages set. What annoys Owen when he notices the problem?"),
             say(
                 "",
-                call(
-                    "add_stage_items",
-                    stage="1",
-                    field="pain_points",
-                    items=[{"text": "Setup takes too long", "severity": 2}],
-                    source="assistant",
-                ),
+                update(add("pain_points", "Setup takes too long", stage="1", source="assistant")),
             ),
             say("I suggest 'Setup takes too long' as a pain point. Keep it?"),
-            lambda messages: say("", call("accept_suggestion", item_ids=[_pain_id(messages)])),
+            lambda messages: say("", call("decide", approve=[_pain_id(messages)])),
             say("Kept. Next: relief."),
         ],
     )
@@ -121,16 +133,17 @@ def test_suggestions_stay_apart_from_facts_until_accepted(home: Path) -> None:
     assert pain.provenance.accepted is True
     assert filled(session.map, "stage:1:pain_points")
     assert reply.recorded and reply.recorded[0].startswith("Accepted")
-    # the next prompt no longer lists it among the pending suggestions
-    assert "Suggestions waiting" not in map_state(session.map)
+    # the next prompt no longer lists it as waiting, nor marks it as a suggestion
+    state = map_state(session.map)
+    assert "Waiting for the user's decision" not in state and "[suggestion]" not in state
 
 
 def test_malformed_json_arguments_get_an_error_and_a_retry(home: Path) -> None:
     session = agent_session(
         home,
         [
-            say("", bad_call("set_context", '{"company": "Acme", product: dash')),
-            say("", call("set_context", company="Acme", product="dashboards")),
+            say("", bad_call("update_map", '{"operations": [{"op": "set", field: dash')),
+            say("", update(put("context.company", "Acme"), put("context.product", "dashboards"))),
             say("Thanks! Is your customer a business or a consumer?"),
         ],
     )
@@ -146,7 +159,7 @@ def test_unknown_tool_and_invalid_arguments_leave_the_map_unchanged(home: Path) 
     session = agent_session(
         home,
         [
-            say("", call("delete_everything"), call("add_stage_items", stage="9", field="goals")),
+            say("", call("delete_everything"), call("update_map", operations="all of it")),
             say("Sorry, let me ask again: what is your company called?"),
         ],
     )
@@ -162,7 +175,7 @@ def test_unknown_tool_and_invalid_arguments_leave_the_map_unchanged(home: Path) 
 
 
 def test_endless_tool_loop_is_capped(home: Path) -> None:
-    looping = [lambda _m: say("", call("get_map_status"))] * 10
+    looping = [lambda _m: say("", call("read_map"))] * 10
     session = agent_session(home, looping, max_tool_steps=4)
     reply = session.send("hello")
     assert len(model_of(session).requests) == 4
@@ -182,7 +195,9 @@ def test_empty_reply_is_nudged_once_then_answered(home: Path) -> None:
 
 
 def test_empty_replies_twice_fall_back_to_what_was_recorded(home: Path) -> None:
-    session = agent_session(home, [say("", call("set_context", company="Acme")), say(""), say("")])
+    session = agent_session(
+        home, [say("", update(put("context.company", "Acme"))), say(""), say("")]
+    )
     reply = session.send("We are Acme")
     assert session.map.context.company == "Acme"
     assert reply.text.startswith("Recorded: Context set: company = Acme.")
@@ -195,7 +210,7 @@ def test_tool_call_written_as_text_is_corrected_and_never_shown(home: Path) -> N
         home,
         [
             say(as_text),
-            say("", call("set_context", company="Acme")),
+            say("", update(put("context.company", "Acme"))),
             say("Got it: Acme. What do you sell?"),
         ],
     )
@@ -213,8 +228,8 @@ def test_streaming_yields_text_pieces_then_the_reply(home: Path) -> None:
     session = agent_session(
         home,
         [
-            say("Let me note that.", call("set_context", company="Acme")),
-            say("Done. What do you sell?"),
+            say("Let me note that.", update(put("context.company", "Acme"), add("goals"))),
+            say("Noted Acme; I could not add empty goals. What do you sell?"),
         ],
     )
     pieces = list(session.stream("Acme"))
@@ -222,7 +237,8 @@ def test_streaming_yields_text_pieces_then_the_reply(home: Path) -> None:
     assert isinstance(final, Reply)
     texts = [p for p in pieces if isinstance(p, str)]
     assert len(texts) > 3, "text arrives in pieces"
-    assert "".join(texts) == final.text == "Let me note that.\n\nDone. What do you sell?"
+    expected = "Let me note that.\n\nNoted Acme; I could not add empty goals. What do you sell?"
+    assert "".join(texts) == final.text == expected, "a failed operation gets a second call"
     assert session.map.context.company == "Acme"
     # the streamed reply is stored in the transcript like any other
     assert session.history()[-1]["content"] == final.text
@@ -236,7 +252,7 @@ def test_model_service_failure_keeps_the_map_and_the_session(home: Path) -> None
     )
     session = agent_session(
         home,
-        [say("", call("set_context", company="Acme")), limited, say("Back. What do you sell?")],
+        [say("", update(put("context.company", "Acme"))), limited, say("Back. What do you sell?")],
     )
     reply = session.send("Acme")
     assert "429" in reply.text and "send your message again" in reply.text
@@ -246,7 +262,7 @@ def test_model_service_failure_keeps_the_map_and_the_session(home: Path) -> None
 
 
 def test_history_is_trimmed_and_prompt_stays_bounded(home: Path) -> None:
-    script = [say(f"Question {n}?") for n in range(12)]
+    script = [say(f"Question {n}?") for n in range(14)]
     session = agent_session(home, script, history_turns=2)
     session.send("x" * 5000)
     for n in range(10):
@@ -257,6 +273,12 @@ def test_history_is_trimmed_and_prompt_stays_bounded(home: Path) -> None:
     assert last[-1].text == "answer 9" and last[1].text == "answer 7"
     first_sizes = [len("".join(m.text for m in r)) for r in model_of(session).requests]
     assert max(first_sizes[4:]) < 1.2 * min(first_sizes[4:])
+    # a long answer is cut, and history stays within its character budget
+    session.send("y" * 3000)
+    session.send("next")
+    history = model_of(session).requests[-1][1:-1]
+    assert sum(len(m.text) for m in history) <= prompt.HISTORY_BUDGET
+    assert isinstance(history[-1], AIMessage), "the question being answered is always kept"
 
 
 def test_long_old_messages_are_cut_in_history(home: Path) -> None:
@@ -265,13 +287,13 @@ def test_long_old_messages_are_cut_in_history(home: Path) -> None:
     history = model_of(session).requests
     session.send("short")
     past_user = model_of(session).requests[-1][1]
-    assert isinstance(past_user, HumanMessage) and len(past_user.text) <= 1500
+    assert isinstance(past_user, HumanMessage) and len(past_user.text) <= prompt.HISTORY_CHARS
     assert len(history) == 2
 
 
 def test_usage_is_recorded_per_turn(home: Path) -> None:
     session = agent_session(
-        home, [say("Hi! Company?"), say("", call("set_context", company="Acme")), say("Next?")]
+        home, [say("Hi! Company?"), say("", update(put("context.company", "Acme"))), say("Next?")]
     )
     session.start()
     session.send("Acme")
@@ -313,11 +335,11 @@ def test_knowledge_tool_text_is_data(home: Path) -> None:
     session = agent_session(home, [say("Hello")])
     session.start()
     system = model_of(session).requests[0][0].text
-    assert "data, never instructions" in system
+    assert re.search(r"never\s+instructions", system) and "<<<DATA" in system
 
 
 def test_opening_resumes_with_the_map_state(home: Path) -> None:
-    session = agent_session(home, [say("", call("set_context", company="Acme")), say("ok")])
+    session = agent_session(home, [say("", update(put("context.company", "Acme"))), say("ok")])
     session.send("Acme")
     model_of(session).script[:] = [say("Welcome back to Acme.")]
     reply = session.start()
@@ -338,14 +360,14 @@ def test_citations_are_the_ids_a_tool_returned(home: Path) -> None:
 
     session = agent_session(
         home,
-        [say("", call("search_knowledge", query="what is a touchpoint", k=2)), answer],
+        [say("", call("search", query="what is a touchpoint")), answer],
         retrieval="bm25",
     )
     reply = session.send("What is a touchpoint?")
     assert len(reply.citations) == 1 and reply.citations[0].startswith("card:")
     assert "card:made-up" not in reply.citations
     system = model_of(session).requests[0][0].text
-    assert "search_knowledge returns knowledge cards" in system
+    assert "search finds knowledge cards" in system
 
 
 def test_a_false_noted_claim_is_corrected_once(home: Path) -> None:
@@ -353,7 +375,7 @@ def test_a_false_noted_claim_is_corrected_once(home: Path) -> None:
         home,
         [
             say("Noted, Acme! What do you sell?"),
-            say("", call("set_context", company="Acme")),
+            say("", update(put("context.company", "Acme"))),
             say("Now it is on the map. What do you sell?"),
         ],
     )

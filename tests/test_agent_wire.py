@@ -20,6 +20,12 @@ from assistant.cli import app
 from assistant.session import Reply, Session, open_session
 from assistant.settings import get_settings
 
+SET_ACME = {"op": "set", "field": "context.company", "value": "Acme"}
+B2B = {"op": "set", "field": "context.market", "value": "b2b"}
+PRODUCT = {"op": "set", "field": "context.product", "value": "dashboards"}
+GOALS = {"op": "add", "field": "persona.goals", "items": [{"text": "grow sales"}]}
+OWEN = {"op": "set", "field": "persona.name", "value": "Owen"}
+
 
 @pytest.fixture
 def server() -> Iterator[FakeOpenAI]:
@@ -42,8 +48,8 @@ def test_tool_calls_round_trip(home: Path, server: FakeOpenAI) -> None:
     server.queue(
         reply(
             tool_calls=[
-                ("set_context", '{"company": "Acme", "market": "b2b"}'),
-                ("add_persona_items", '{"field": "goals", "items": ["grow sales"]}'),
+                ("update_map", json.dumps({"operations": [SET_ACME, B2B]})),
+                ("update_map", json.dumps({"operations": [GOALS]})),
             ]
         ),
         reply("Recorded Acme. What do you sell?"),
@@ -57,7 +63,7 @@ def test_tool_calls_round_trip(home: Path, server: FakeOpenAI) -> None:
     assert server.headers[0]["authorization"] == "Bearer sk-test"
     assert first["model"] == "test-model"
     names = {t["function"]["name"] for t in first["tools"]}
-    assert {"set_context", "add_stage_items", "accept_suggestion"} <= names
+    assert {"update_map", "skip", "read_map", "decide"} <= names and len(names) <= 10
     # the tool calls and their results went back with matching ids
     assistant = [m for m in second["messages"] if m["role"] == "assistant"][-1]
     results = [m for m in second["messages"] if m["role"] == "tool"]
@@ -67,8 +73,8 @@ def test_tool_calls_round_trip(home: Path, server: FakeOpenAI) -> None:
 
 def test_streaming_with_split_tool_arguments(home: Path, server: FakeOpenAI) -> None:
     server.queue(
-        reply("Noting that.", tool_calls=[("set_persona", '{"name": "Owen", "role": "owner"}')]),
-        reply("Owen it is. How does he like to be spoken to?"),
+        reply("Noting that.", tool_calls=[("read_map", '{"section": "persona"}')]),
+        reply("Owen it is.", tool_calls=[("update_map", json.dumps({"operations": [OWEN]}))]),
     )
     session = wire_session(home, server)
     pieces = list(session.stream("Our persona is Owen, an owner"))
@@ -77,9 +83,11 @@ def test_streaming_with_split_tool_arguments(home: Path, server: FakeOpenAI) -> 
     texts = [p for p in pieces if isinstance(p, str)]
     assert len(texts) >= 4
     assert "".join(texts) == final.text
-    assert final.text == "Noting that.\n\nOwen it is. How does he like to be spoken to?"
+    assert final.text == "Noting that.\n\nOwen it is."
     assert session.map.persona.name == "Owen"
     assert all(r.get("stream") for r in server.requests)
+    # usage is asked for in every stream, so the server's own counts are recorded
+    assert all(r.get("stream_options") == {"include_usage": True} for r in server.requests)
 
 
 def test_rate_limit_is_retried_by_the_client(home: Path, server: FakeOpenAI) -> None:
@@ -93,7 +101,7 @@ def test_rate_limit_is_retried_by_the_client(home: Path, server: FakeOpenAI) -> 
 def test_server_errors_end_in_a_clear_message_with_the_map_intact(
     home: Path, server: FakeOpenAI
 ) -> None:
-    server.queue(reply(tool_calls=[("set_context", '{"company": "Acme"}')]))
+    server.queue(reply(tool_calls=[("update_map", json.dumps({"operations": [SET_ACME]}))]))
     server.queue(fault(500), fault(500))
     session = wire_session(home, server, max_retries=1)
     answer = session.send("Acme")
@@ -117,8 +125,8 @@ def test_timeout_ends_in_a_clear_message(home: Path, server: FakeOpenAI) -> None
 
 def test_malformed_tool_arguments_from_the_server(home: Path, server: FakeOpenAI) -> None:
     server.queue(
-        reply(tool_calls=[("set_context", '{"company": "Acme", "product": ')]),
-        reply(tool_calls=[("set_context", '{"company": "Acme", "product": "dashboards"}')]),
+        reply(tool_calls=[("update_map", '{"operations": [{"op": "set", "field": ')]),
+        reply(tool_calls=[("update_map", json.dumps({"operations": [SET_ACME, PRODUCT]}))]),
         reply("Thanks. B2B or B2C?"),
     )
     session = wire_session(home, server)
@@ -139,7 +147,7 @@ def test_wrong_key_is_one_sentence_and_stops(home: Path, server: FakeOpenAI) -> 
 
 def test_reported_usage_is_recorded(home: Path, server: FakeOpenAI) -> None:
     server.queue(
-        reply(tool_calls=[("set_context", '{"company": "Acme"}')], usage=(300, 20)),
+        reply(tool_calls=[("update_map", json.dumps({"operations": [SET_ACME]}))], usage=(300, 20)),
         reply("Next?", usage=(350, 5)),
     )
     session = wire_session(home, server, model="openai:gpt-4.1-mini")
@@ -182,7 +190,7 @@ def test_chat_without_key_prints_how_to_fix(home: Path) -> None:
 def test_chat_end_to_end_and_usage_command(home: Path, server: FakeOpenAI) -> None:
     server.queue(
         reply("Hi! What is your company called?"),
-        reply(tool_calls=[("set_context", json.dumps({"company": "Acme"}))]),
+        reply(tool_calls=[("update_map", json.dumps({"operations": [SET_ACME]}))]),
         reply("Acme, noted. What do you sell?"),
     )
     env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.url}
@@ -200,3 +208,17 @@ def test_usage_command_without_model_turns(home: Path) -> None:
     open_session(map="plain", home=home, model="guided")
     result = CliRunner().invoke(app, ["usage", "plain", "--home", str(home)])
     assert result.exit_code == 0 and "No model usage recorded" in result.output
+
+
+def test_a_server_refusing_stream_options_is_asked_again_without(
+    home: Path, server: FakeOpenAI
+) -> None:
+    server.queue(fault(400), reply("Hello! What is your company called?"), reply("Next?"))
+    session = wire_session(home, server)
+    pieces = list(session.stream("hi"))
+    assert pieces[-1].text == "Hello! What is your company called?"  # type: ignore[union-attr]
+    first, second = server.requests
+    assert first.get("stream_options") == {"include_usage": True}
+    assert "stream_options" not in second
+    list(session.stream("again"))
+    assert "stream_options" not in server.requests[-1], "remembered for the session"

@@ -18,10 +18,14 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "evals" / "scenarios"
 def test_llm_run_reports_tokens_latency_and_what_reached_the_map(tmp_path):
     scenario = load_scenario(SCENARIOS / "b2b-it-security.yaml")
     company = scenario.context.company
+    company_op = {"op": "set", "field": "context.company", "value": company}
     with FakeOpenAI() as server:
         server.queue(
             reply("Hi! Which company is this map for?", usage=(200, 10)),
-            reply(tool_calls=[("set_context", json.dumps({"company": company}))], usage=(300, 20)),
+            reply(
+                tool_calls=[("update_map", json.dumps({"operations": [company_op]}))],
+                usage=(300, 20),
+            ),
             reply(f"Noted: {company}. Which product should the journey lead to?", usage=(320, 15)),
         )
         settings = get_settings(

@@ -75,3 +75,71 @@ def test_export_parses_and_renders_the_original_text(page, journey):
         assert stage.name.replace("&", "&amp;") in svg
     if journey.persona.name and "," in journey.persona.name:  # one actor, not two
         assert journey.persona.name in svg
+
+
+TITLE = """async (text) => {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  const { svg } = await mermaid.render('d' + Math.random().toString(36).slice(2), text);
+  el.innerHTML = svg;
+  const texts = [...el.querySelectorAll('text')].map((t) => t.textContent);
+  const title = el.querySelector('text[font-weight="bold"]');
+  el.remove();
+  return { title: title ? title.textContent : null, texts };
+}"""
+
+HOSTILE_NAMES = [
+    "%%{init: {'theme': 'dark'}}%%",
+    "%%{init}%%",
+    "journey",
+    "Journey planning",
+    "title of the page",
+    "section two",
+    "accDescr {",
+    "accTitle: x",
+    "accDescr: y",
+    "100% sure; #1: really",
+    "%% a comment",
+]
+
+
+def hostile_map() -> JourneyMap:
+    stages = [
+        Stage(name=name, actions=[Item(text=name)], emotions=[Emotion(text="ok", score=1)])
+        for name in HOSTILE_NAMES
+    ]
+    journey = JourneyMap(name="hostile", stages=stages)
+    journey.persona.name = "journey"
+    return journey
+
+
+def test_keywords_and_percent_stay_text(page):
+    journey = hostile_map()
+    text = journey.to_mermaid()
+    assert "%%" not in text  # no directive or comment reaches the parser
+    assert page.evaluate(PARSE, text) == "ok"
+    shown = page.evaluate(TITLE, text)
+    for name in HOSTILE_NAMES:  # every stage and task comes back as typed (section + task)
+        assert shown["texts"].count(name) >= 2, name
+    assert shown["title"] == "hostile: journey journey"
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Pacific Northwest Outfitters: Trail & Tide Northwest.",
+        "Acme: 100% <b>bold</b> claims, 2024",
+        "Fun; #1 shop %% ever",
+    ],
+)
+def test_title_reads_exactly_as_the_map_says(page, company):
+    from assistant.render import mermaid_title_text
+
+    journey = JourneyMap(name="t", stages=[Stage(name="Buy")])
+    journey.context.company = company
+    journey.persona.name = "Weekend Wendy"
+    shown = page.evaluate(TITLE, journey.to_mermaid())
+    expected = mermaid_title_text(journey)
+    if "#" in company or ";" in company or "%%" in company:  # drawn as full-width look-alikes
+        expected = expected.replace("#", "\uff03").replace(";", "\uff1b").replace("%%", "\uff05%")
+    assert shown["title"] == expected

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.schema import Emotion, Item, JourneyMap, PainPoint, Provenance, Source
+from assistant.research_archive import index_failure
+from assistant.schema import Emotion, Item, JourneyMap, Name, PainPoint, Provenance, Source
 from tools.context import ToolContext, ToolError
 from tools.toolbox import _on_error
 
@@ -22,7 +23,7 @@ class SuggestFromResearchArgs(BaseModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
-    stage: str
+    stage: Name
     """The stage: its number (1 = first), id or name."""
     k: int = Field(default=6, ge=1, le=20)
     """How many research snippets to look at."""
@@ -50,12 +51,18 @@ def suggest_from_research(ctx: ToolContext, stage_ref: str, k: int = 6) -> list[
         stage = journey.find_stage(stage_ref)
     except KeyError as exc:
         raise ToolError(str(exc.args[0])) from exc
-    if ctx.knowledge.research_count(journey.name) == 0:
+    try:
+        count = ctx.knowledge.research_count(journey.name)
+        found = suggest_for_stage(ctx.knowledge, journey, stage.id, k=k) if count else []
+    except (KeyError, ValueError) as exc:
+        raise ToolError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+        raise ToolError(index_failure(exc)) from exc
+    if count == 0:
         raise ToolError(
             f"No research for map '{journey.name}' yet: add files with "
             f"`journey ingest PATH --map {journey.name}` or the Research tab."
         )
-    found = suggest_for_stage(ctx.knowledge, journey, stage.id, k=k)
     if not found:
         return []
     written: list[Suggested] = []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.research_archive import index_failure
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ def make_knowledge_tools(ctx: KnowledgeContext) -> list[BaseTool]:
             return format_hits(ctx.knowledge.search(query, k=k, prefer_language=preferred))
         except ValueError as exc:
             return f"Search failed: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+            return f"Error: {index_failure(exc)}"
 
     def research_evidence(query: str, k: int = 5) -> str:
         journey = getattr(ctx, "journey", None)
@@ -87,6 +90,8 @@ def make_knowledge_tools(ctx: KnowledgeContext) -> list[BaseTool]:
             hits = ctx.knowledge.search(query, k=k, kind="document", map_name=map_name)
         except ValueError as exc:
             return f"Search failed: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+            return f"Error: {index_failure(exc)}"
         if not hits:
             return (
                 "No research found for this map. The team can add files with "

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.schema import ContentFormat, PersonaListField
+from assistant.schema import (
+    EVIDENCE_MAX,
+    ITEMS_MAX,
+    STAGES_MAX,
+    ContentFormat,
+    Ident,
+    LineText,
+    LongText,
+    Name,
+    PersonaListField,
+    ShortText,
+    Text,
+)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# The argument types are the schema's own, with the same length limits (schema.py).
 SourceName = Literal["user", "assistant", "document", "knowledge"]
 ItemField = Literal[
     "goals",
@@ -31,15 +43,15 @@ class Args(BaseModel):
 class SetContext(Args):
     """Set what the map is about. Give only the fields you know; others stay as they are."""
 
-    company: str | None = None
+    company: ShortText | None = None
     """The company making the map."""
-    product: str | None = None
+    product: ShortText | None = None
     """The product or service the journey leads to."""
     market: Literal["b2b", "b2c"] | None = None
     """b2b if the customer is a business, b2c for consumers."""
-    purpose: str | None = None
+    purpose: LongText | None = None
     """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
-    destination: str | None = None
+    destination: LongText | None = None
     """The 'X': what the customer should end up doing."""
 
     @model_validator(mode="after")
@@ -52,11 +64,11 @@ class SetContext(Args):
 class SetPersona(Args):
     """Set the persona's single-value fields (one customer type per map)."""
 
-    name: str | None = None
+    name: ShortText | None = None
     """A name for the persona, e.g. 'Irene the IT manager'."""
-    role: str | None = None
+    role: LineText | None = None
     """Role or segment, e.g. 'IT decision maker at a mid-size company'."""
-    tone: str | None = None
+    tone: LineText | None = None
     """How the persona likes to be spoken to."""
 
     @model_validator(mode="after")
@@ -71,7 +83,7 @@ class Provenanced(Args):
     """'user' for what the user said; 'assistant' for your own proposals (kept as
     suggestions until the user accepts them); 'document' or 'knowledge' for items drawn from
     research or knowledge cards."""
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[Ident] = Field(default_factory=list, max_length=EVIDENCE_MAX)
     """Citation ids supporting the items (e.g. 'card:touchpoints', 'doc:ab12:3')."""
 
 
@@ -89,13 +101,13 @@ class ItemInput(Args):
 
     text: Text
     """The item in the user's own wording (for touchpoints: the channel)."""
-    department: str | None = None
+    department: ShortText | None = None
     """Touchpoints only: the owning department."""
     score: int | None = Field(default=None, ge=-2, le=2)
     """Emotions only (required there): -2 very negative .. +2 very positive."""
     severity: int | None = Field(default=None, ge=1, le=3)
     """Pain points only: 1 low, 2 medium (default), 3 high."""
-    trigger: str | None = None
+    trigger: LineText | None = None
     """Milestones only: what the company does to move the customer on."""
 
     @model_validator(mode="before")
@@ -107,7 +119,7 @@ class ItemInput(Args):
 class AddStageItems(Provenanced):
     """Add items to one field of one stage."""
 
-    stage: str
+    stage: Name
     """The stage: its number (1 = first), id or name."""
     field: ItemField
     """Which field of the stage."""
@@ -119,9 +131,7 @@ class SetStages(Args):
     """Set the list of stages in order (e.g. to accept the default five or replace them).
     Stages whose names are kept keep their content."""
 
-    names: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    ] = Field(min_length=1, max_length=15)  # noqa: E501
+    names: list[Name] = Field(min_length=1, max_length=15)
     """Stage names in order, from the customer's point of view."""
     source: SourceName = "user"
     """Who proposes these stages."""
@@ -130,7 +140,7 @@ class SetStages(Args):
 class AddStage(Args):
     """Add a stage."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Name
     """Stage name from the customer's point of view."""
     position: int | None = Field(default=None, ge=1)
     """1-based position; at the end when omitted."""
@@ -139,56 +149,56 @@ class AddStage(Args):
 class RenameStage(Args):
     """Rename a stage."""
 
-    stage: str
+    stage: Name
     """The stage: number, id or current name."""
-    new_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    new_name: Name
     """The new name."""
 
 
 class ReorderStages(Args):
     """Put the stages in a new order."""
 
-    order: list[str] = Field(min_length=1)
+    order: list[Name] = Field(min_length=1, max_length=STAGES_MAX)
     """Every stage (number, id or name) in the new order."""
 
 
 class StageRef(Args):
     """Refer to one stage."""
 
-    stage: str
+    stage: Name
     """The stage: number, id or name."""
 
 
 class UpdateItem(Args):
     """Change an item; give only what changes."""
 
-    item_id: str
+    item_id: Ident
     """The item's id."""
     text: Text | None = None
     """New wording."""
-    department: str | None = None
+    department: ShortText | None = None
     """Touchpoints: owning department."""
     score: int | None = Field(default=None, ge=-2, le=2)
     """Emotions: new score."""
     severity: int | None = Field(default=None, ge=1, le=3)
     """Pain points: new severity."""
-    trigger: str | None = None
+    trigger: LineText | None = None
     """Milestones: new trigger."""
-    cta: str | None = None
+    cta: LineText | None = None
     """Content ideas: new call to action (the milestone it moves the customer to)."""
 
 
 class ItemIds(Args):
     """Refer to one or more items."""
 
-    item_ids: list[str] = Field(min_length=1)
+    item_ids: list[Ident] = Field(min_length=1, max_length=ITEMS_MAX)
     """The items' ids."""
 
 
 class AddDecisionPoint(Provenanced):
     """Add an if/then fork where the customer may leave for a competitor."""
 
-    stage: str
+    stage: Name
     """The stage: number, id or name."""
     condition: Text
     """The 'if'."""
@@ -201,23 +211,23 @@ class AddDecisionPoint(Provenanced):
 class AddContentIdea(Provenanced):
     """Add a content idea answering a pain point of a stage."""
 
-    stage: str
+    stage: Name
     """The stage: number, id or name."""
     format: ContentFormat
     """The content format."""
     title: Text
     """Working title."""
-    angle: str = ""
+    angle: LineText = ""
     """Angle or hook."""
-    pain_point_id: str | None = None
+    pain_point_id: Ident | None = None
     """Id of the pain point (on this stage) the idea answers."""
-    question: str = ""
+    question: LineText = ""
     """The customer question it answers."""
-    cta: str = ""
+    cta: LineText = ""
     """Call to action: the milestone it moves the customer to."""
-    channel: str = ""
+    channel: ShortText = ""
     """Where it is published or sent."""
-    card_id: str | None = None
+    card_id: Ident | None = None
     """Knowledge card id that justifies the format for this stage."""
 
 
@@ -232,7 +242,7 @@ class AddContentIdeas(Args):
 class SetIdeaStatus(Args):
     """Accept or reject content ideas."""
 
-    item_ids: list[str] = Field(min_length=1)
+    item_ids: list[Ident] = Field(min_length=1, max_length=ITEMS_MAX)
     """The ideas' ids."""
     status: Literal["proposed", "accepted", "rejected"]
     """New status."""
@@ -241,7 +251,7 @@ class SetIdeaStatus(Args):
 class SkipGap(Args):
     """Mark a gap as skipped (the team does not know or does not want to answer now)."""
 
-    gap: str
+    gap: Ident
     """Gap key such as 'persona:tone' or 'stage:2:relief'."""
 
 

@@ -1,23 +1,27 @@
 """The LLM interviewer: an explicit tool-calling loop over a LangChain chat model.
 
-Why a loop of our own rather than `langchain.agents.create_agent`: every recovery this
-product needs is a decision about the whole turn (answer malformed-JSON calls with an error
-the model can fix, nudge once after an empty reply or a tool call written as text, stop at
-`max_tool_steps`, turn a failed model service into one sentence with the map intact, hold back
-streamed text that turns out to be JSON). With `create_agent` each would be a middleware hook
-with jumps across graph nodes; here they are a dozen visible lines in one function. LangChain
-still does the heavy lifting: the provider client (`ChatOpenAI`, retries included), tool
-schemas via `bind_tools`, validated tool execution (`StructuredTool`), message types, streamed
-chunk aggregation, usage metadata and LangSmith tracing (enabled by its own env variables).
+Why a loop of our own rather than `langchain.agents.create_agent` (LangChain 1.x, checked
+again for v2): its middleware covers call limits (`ModelCallLimitMiddleware`), approval
+(`HumanInTheLoopMiddleware`, which pauses the graph on an interrupt and needs a checkpointer)
+and summarisation. Here approval is a property of the data, not of the graph: a removal becomes
+a proposal stored with the session and approved in a later user turn through the same
+`decide` tool as suggestions, which survives a web reload without a LangGraph checkpointer next
+to our own store. Summarisation is not needed: the map is the memory and the prompt is rebuilt
+each turn within a fixed budget. The recoveries (malformed-JSON calls answered with an error,
+one nudge after an empty reply or a tool call written as text, the step cap, a failed service
+as one sentence, held-back JSON in a stream) stay a dozen visible lines in one loop. LangChain
+still does the heavy lifting: the provider client (`ChatOpenAI`, retries), tool schemas via
+`bind_tools`, message types, streamed chunk aggregation, usage metadata, LangSmith tracing.
 
-One turn: system prompt (method + map state) + the last few turns + the user's message ->
-model -> tool calls run through `session.tools` (the one validated change path) -> results
-back to the model -> ... until it answers in words. Tokens and cost are recorded per turn.
+One turn: system prompt (method + map state) + a bounded slice of history + the user's message
+-> model -> tool calls run through the lean tools (`tools/lean.py`, ending in the one validated
+change path) -> results back to the model -> ... until it answers in words.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +39,16 @@ from assistant.agent import prompt, recovery, tokens
 from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.guided import parse
 from assistant.settings import Settings
+from tools.lean import LeanTools
 from tools.results import ToolResult
 
 if TYPE_CHECKING:
     from assistant.session import Reply, Session
 
 Turn = Generator[str, None, "Reply"]
-READ_ONLY = frozenset({"get_map_status", "search_knowledge", "research_evidence"})
-"""Tools that change nothing: their results are not "recorded" changes."""
 CITATION = re.compile(r"\[((?:card|doc):[^\]\s]+)\]")
+CITED_TURNS = 3
+"""Cards and research retrieved this many turns back may still be cited."""
 
 
 class AgentEngine:
@@ -59,6 +64,14 @@ class AgentEngine:
         """Usage of the most recent turn (also persisted in the `usage` table)."""
         self.last_messages: list[BaseMessage] = []
         """The messages of the most recent turn's first model call (for measuring)."""
+        self.last_calls = 0
+        """Model calls of the most recent turn (for measuring)."""
+        self._lean: dict[int, LeanTools] = {}
+        self._retrieved: dict[str, deque[set[str]]] = {}
+        """Per map: citation ids returned by tools in each of the last few turns."""
+        self._schema_count: tuple[tuple[int, ...], int] | None = None
+        self._stream_usage = True
+        """Ask for usage in streams (dropped if the server refuses stream_options)."""
 
     # the Engine protocol -------------------------------------------------------------------
     def opening(self, session: Session) -> Reply:
@@ -92,6 +105,8 @@ class AgentEngine:
                 text = text[:limit]
                 notes.append(prompt.message(language, "truncated", chars=f"{limit:,}"))
         journey = session.map
+        lean = self.lean_tools(session)
+        lean.begin_turn()
         past = session.store.messages(session.map_id, limit=2 * self.settings.history_turns + 2)
         if text is not None and past and past[-1]["role"] == "user":
             past = past[:-1]  # the session stored the current message before calling us
@@ -99,10 +114,11 @@ class AgentEngine:
         messages = prompt.build(
             journey,
             language,
-            set(session.tools.tools),
+            lean.names,
             past,
             self.settings.history_turns,
             user_text,
+            proposals=[f"{p.id} {p.what}" for p in lean.pending],
         )
         self.last_messages = list(messages)
         return (yield from self._loop(session, messages, notes, stream))
@@ -118,6 +134,7 @@ class AgentEngine:
         errors: list[str] = []
         nudged: set[str] = set()
         done = False
+        lean = self.lean_tools(session)
         try:
             model, tools = self._bind(session)
             for step in range(1, self.settings.max_tool_steps + 1):
@@ -144,11 +161,13 @@ class AgentEngine:
                 if text:
                     said.append(text)
                 messages.append(ai)
+                outcomes = []
                 for call in ai.tool_calls:
-                    result = session.tools.call(call["name"], call["args"])
+                    result = lean.call(call["name"], call["args"])
+                    outcomes.append(result.ok and result.settled)
                     if not result.ok:
                         errors.append(result.text)
-                    elif call["name"] not in READ_ONLY:
+                    if result.changed:
                         recorded.append(result.text)
                         changes.append(result)
                     messages.append(
@@ -159,6 +178,8 @@ class AgentEngine:
                 bad = recovery.invalid_call_results(ai)
                 errors += [m.text for m in bad]
                 messages += bad
+                if text and not bad and all(ok for ok in outcomes):
+                    break  # the reply came with the calls and every call succeeded: done
             else:
                 cap = prompt.message(language, "step_cap", steps=self.settings.max_tool_steps)
                 errors.append(f"model: tool step cap ({self.settings.max_tool_steps}) reached")
@@ -172,11 +193,20 @@ class AgentEngine:
             yield _sep(said) + sentence
             said.append(sentence)
             done = recovery.is_auth_failure(exc)
+        fresh = [p.what for p in lean.pending if p.created >= lean.turn_started]
+        if fresh:  # said by the code, not the model: the user always sees what awaits an OK
+            notice = prompt.message(language, "pending", what="; ".join(fresh))
+            yield _sep(said) + notice
+            said.append(notice)
         self._record(session, usage)
+        self.last_calls = usage.calls
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
         reply.results = [r for r in changes if r.changed]
-        # Only ids that a tool actually returned count as citations (not invented ones).
-        seen = set(CITATION.findall("\n".join(m.text for m in messages[1:])))
+        # Only ids that a tool returned (this turn or in the last few) count as citations.
+        tool_text = "\n".join(m.text for m in messages if isinstance(m, ToolMessage))
+        recent = self._retrieved.setdefault(session.map_id, deque(maxlen=CITED_TURNS))
+        recent.append(set(CITATION.findall(tool_text)))
+        seen = set().union(*recent) | set(CITATION.findall("\n".join(m.text for m in messages[1:])))
         reply.citations = [c for c in reply.citations if c in seen]
         return reply
 
@@ -196,7 +226,7 @@ class AgentEngine:
         else:
             acc: AIMessageChunk | None = None
             held, live, first = "", False, True
-            for chunk in model.stream(messages):
+            for chunk in self._chunks(model, messages):
                 acc = chunk if acc is None else acc + chunk
                 piece = chunk.text
                 if not piece:
@@ -216,14 +246,52 @@ class AgentEngine:
         if meta:
             usage.add(meta.get("input_tokens", 0), meta.get("output_tokens", 0))
         else:
-            usage.add(tokens.count_messages(messages, tools), tokens.count(ai.text), estimated=True)
+            prompt_tokens = tokens.count_messages(messages) + self._schema_tokens(tools)
+            usage.add(prompt_tokens, tokens.count(ai.text), estimated=True)
         return ai
 
+    def _chunks(self, model: Any, messages: list[BaseMessage]) -> Iterator[AIMessageChunk]:
+        """The streamed reply, asking for token usage (`stream_options.include_usage`); a
+        server that refuses the option is asked again without it, once per engine."""
+        import openai
+
+        if not self._stream_usage:
+            yield from model.stream(messages)
+            return
+        started = False
+        try:
+            for chunk in model.stream(messages, stream_usage=True):
+                started = True
+                yield chunk
+        except openai.BadRequestError:
+            if started:
+                raise
+            self._stream_usage = False
+            yield from model.stream(messages)
+
     # helpers -------------------------------------------------------------------------------
+    def _schema_tokens(self, tools: list) -> int:
+        """Tokens of the tool schemas (counted once per tool set: they do not change)."""
+        key = tuple(id(t) for t in tools)
+        if self._schema_count is None or self._schema_count[0] != key:
+            self._schema_count = (key, tokens.count_messages([], tools) - 3)
+        return self._schema_count[1]
+
+    def lean_tools(self, session: Session) -> LeanTools:
+        """The session's model-facing tools (research tools only when the map has research)."""
+        research = _has_research(session)
+        lean = self._lean.get(id(session.context))
+        if lean is None or lean.research != research:
+            lean = LeanTools(session.context, research=research)
+            self._lean[id(session.context)] = lean
+        lean.pending = session.state.pending  # persisted with the conversation's state
+        return lean
+
     def _bind(self, session: Session) -> tuple[Any, list]:
-        """The model with this session's tools bound (cached: binding converts ~20 schemas)."""
-        tools = session.tools.list()
-        key = id(session.tools)
+        """The model with this session's lean tools bound (cached per tool set)."""
+        lean = self.lean_tools(session)
+        tools = lean.list()
+        key = id(lean)
         if self._bound is None or self._bound[0] != key:
             base = self._model or providers.chat_model(self.settings)
             self._model = base
@@ -274,6 +342,16 @@ def _as_message(chunk: AIMessageChunk | None) -> AIMessage:
         response_metadata=chunk.response_metadata,
         id=chunk.id,
     )
+
+
+def _has_research(session: Session) -> bool:
+    """Whether the map has research (cheap when the workspace has no vector store yet)."""
+    if not session.settings.chroma_path.exists() and not session.settings.chroma_url:
+        return False
+    try:
+        return session.context.knowledge.research_count(session.map.name) > 0
+    except Exception:  # an unreadable index: offer no research tools rather than fail the turn
+        return False
 
 
 def _fallback(language: str, changes: list[ToolResult]) -> str:

@@ -1,10 +1,10 @@
 """What the model sees each turn: the system prompt with the map's state, and trimmed history.
 
-The map is the memory. Each turn the system prompt carries the completeness status (what is
-filled, what is missing, the next gap), a compact summary of the map and, in detail with ids,
-only the section being interviewed plus the suggestions awaiting approval. Older chat turns
-are dropped (only the last `settings.history_turns` turns are sent, each cut to a bounded
-length), so the prompt stays about the same size whether the chat is 5 or 60 turns long.
+The map is the memory. Each turn the system prompt carries a compact state: the section being
+interviewed with its open and skipped gaps, the other sections' counts, every stage's pain
+points with ids, and the ids of what waits for the user's decision. Items themselves are read
+on demand with the `read_map` tool. History is a fixed character budget, newest first, so the
+prompt stays about the same size whether the chat is 5 or 60 turns long.
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from assistant import completeness, prompts
 from assistant.resources import prompts_dir
-from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS, Item, JourneyMap
+from assistant.schema import ContentIdea, Item, JourneyMap
 
-HISTORY_CHARS = 1500
-"""An old message longer than this is cut: its facts are on the map already."""
+HISTORY_CHARS = 400
+"""A message longer than this is cut: its facts are on the map already."""
+HISTORY_BUDGET = 400
+"""Characters of chat history sent per request, newest first."""
+MIN_HISTORY_CHARS = 150
 ITEM_CHARS = 80
-FOCUS_ITEMS = 40
-SUGGESTIONS = 12
+PAIN_CHARS = 36
+PAINS = 24
+WAITING = 12
+SKIPPED = 10
+SECTIONS = 6
 
 
 @cache
@@ -43,12 +49,14 @@ def message(language: str, key: str, **values: Any) -> str:
     return prompts.fill(entry.strip(), **values)
 
 
-def system_prompt(journey: JourneyMap, language: str, tools: set[str]) -> str:
+def system_prompt(
+    journey: JourneyMap, language: str, tools: set[str], proposals: list[str] | None = None
+) -> str:
     return prompts.render(
         "agent/system.md.j2",
-        state=map_state(journey).strip(),
-        knowledge="search_knowledge" in tools,
-        research="research_evidence" in tools,
+        state=map_state(journey, proposals).strip(),
+        knowledge="search" in tools,
+        research="research_suggestions" in tools,
         language=language,
         language_name=message(language, "language_name"),
     )
@@ -59,62 +67,80 @@ def opening_instruction(journey: JourneyMap) -> str:
     return prompts.render("agent/opening.md.j2", started=started).strip()
 
 
-def map_state(journey: JourneyMap) -> str:
-    """The compact, bounded state of the map for the system prompt."""
+def map_state(journey: JourneyMap, proposals: list[str] | None = None) -> str:
+    """The compact, bounded state of the map for the system prompt.
+
+    One gap format (`stage:2:relief`); skipped gaps are shown as skipped, never as open; every
+    list is bounded; every stage's pain points are listed with ids (ideas can answer any of
+    them). Text from research documents is never quoted here (the system role carries no
+    document text): such items appear by id only, to be read with `read_map`."""
     st = completeness.status(journey)
     ctx = journey.context
     context = "; ".join(
-        f"{k} = {_cut(v)}"
-        for k, v in (
-            ("company", ctx.company),
-            ("product", ctx.product),
-            ("market", ctx.market),
-            ("purpose", ctx.purpose),
-            ("destination", ctx.destination),
-        )
-        if v
+        f"{k} = {_cut(v, 50)}" for k, v in ctx.model_dump(exclude_none=True).items() if v
     )
     persona = "; ".join(
-        f"{k} = {_cut(v)}"
-        for k, v in (
-            ("name", journey.persona.name),
-            ("role", journey.persona.role),
-            ("tone", journey.persona.tone),
-        )
-        if v
+        f"{k} = {_cut(getattr(journey.persona, k), 50)}"
+        for k in ("name", "role", "tone")
+        if getattr(journey.persona, k)
     )
-    stages = ", ".join(f"{i}. {s.name} [{s.id}]" for i, s in enumerate(journey.stages, 1))
-    sections = [
-        f"{s.label}: {s.filled}/{s.total}"
-        + (f", missing {', '.join(s.missing)}" if s.missing else ", done")
-        for s in st.sections
+    open_by: dict[str, list[str]] = {}
+    skipped_by: dict[str, list[str]] = {}
+    for section in st.sections:
+        for gap in section.missing:
+            target = skipped_by if completeness.is_skipped(journey, gap) else open_by
+            target.setdefault(section.key, []).append(gap)
+    labels = {s.key: s.label for s in st.sections}
+    current = next((s.key for s in st.sections if open_by.get(s.key)), None)
+    stages = " | ".join(
+        f"{n}. {_cut(s.name, 40)} "
+        + _progress(open_by.get(f"stage:{n}", []), skipped_by.get(f"stage:{n}", []))
+        for n, s in enumerate(journey.stages, 1)
+    )
+    later = [
+        f"{labels[key] if key in ('context', 'persona', 'stages') else key.replace(':', ' ')}: "
+        f"{len(gaps)}"
+        for key, gaps in open_by.items()
+        if key != current
     ]
-    focus_label, focus = _focus(journey, st.next_gap)
+    skipped = [g for key, gaps in skipped_by.items() if key != current for g in gaps]
     return prompts.render(
         "agent/state.md.j2",
         map_name=journey.name,
-        status_line=st.line(),
+        percent=st.percent,
+        filled=st.filled,
+        total=st.total,
         context=context,
         persona=persona,
         stages=stages,
-        sections=sections,
-        next_gap=st.next_gap,
-        next_label=_gap_label(journey, st.next_gap),
-        focus_label=focus_label,
-        focus=focus,
-        suggestions=_suggestions(journey),
-        skipped=", ".join(journey.skipped[-20:]),
+        section=_section_label(journey, current, labels),
+        open_here=", ".join(open_by.get(current or "", [])),
+        skipped_here=", ".join(skipped_by.get(current or "", [])),
+        open_later=", ".join(later[:SECTIONS]) + (" ..." if len(later) > SECTIONS else ""),
+        skipped=_bounded(skipped, SKIPPED),
+        pains=_pains(journey),
+        waiting=_waiting(journey, proposals or []),
     )
 
 
 def history(messages: list[dict], turns: int) -> list[BaseMessage]:
-    """The last `turns` user/assistant exchanges of the stored transcript, cut to size."""
+    """The last `turns` user/assistant exchanges of the stored transcript, within a budget.
+
+    The newest messages come first in the budget (the assistant's last question is what the
+    user answers); older ones are cut shorter, then dropped. The map is the memory, so the
+    prompt does not grow with the length of the chat."""
     chat = [m for m in messages if m.get("role") in ("user", "assistant")]
     kept = chat[-2 * turns :] if turns > 0 else []
     out: list[BaseMessage] = []
-    for entry in kept:
-        text = _cut(entry.get("content", ""), HISTORY_CHARS)
+    budget = HISTORY_BUDGET
+    for entry in reversed(kept):
+        limit = min(HISTORY_CHARS, budget)
+        if limit < MIN_HISTORY_CHARS:
+            break
+        text = _cut(entry.get("content", ""), limit)
+        budget -= len(text)
         out.append(HumanMessage(text) if entry["role"] == "user" else AIMessage(text))
+    out.reverse()
     return out
 
 
@@ -125,10 +151,11 @@ def build(
     past: list[dict],
     turns: int,
     user_text: str,
+    proposals: list[str] | None = None,
 ) -> list[BaseMessage]:
     """The messages of one model request at the start of a turn."""
     return [
-        SystemMessage(system_prompt(journey, language, tools)),
+        SystemMessage(system_prompt(journey, language, tools, proposals)),
         *history(past, turns),
         HumanMessage(user_text),
     ]
@@ -140,42 +167,59 @@ def _cut(text: object, limit: int = ITEM_CHARS) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _line(item: Item) -> str:
-    extra = ""
-    for key in ("score", "severity", "department", "trigger", "competitor_risk", "status"):
-        value = getattr(item, key, None)
-        if value not in (None, ""):
-            extra += f" {key}={value}"
-    mark = " (suggestion)" if item.provenance.is_suggestion else ""
-    return f"{item.id}: {_cut(item.text)}{extra}{mark}"
+def _bounded(values: list[str], limit: int) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f" (+{len(values) - limit} more)" if len(values) > limit else "")
 
 
-def _focus(journey: JourneyMap, gap: str | None) -> tuple[str, list[str]]:
-    """Items of the section being interviewed (persona, or the stage of the next gap)."""
-    if gap is None or gap.startswith("context") or gap == "stages":
-        return "", []
-    if gap.startswith("persona"):
-        lines = [
-            f"{field} / {_line(item)}"
-            for field in PERSONA_LIST_FIELDS
-            for item in getattr(journey.persona, field)
-        ]
-        return "the persona", lines[-FOCUS_ITEMS:]
-    number = completeness.stage_of(gap)
-    if number is None or number > len(journey.stages):
-        return "", []
-    stage = journey.stages[number - 1]
-    lines = [f"{field} / {_line(item)}" for field in STAGE_FIELDS for item in getattr(stage, field)]
-    return f"stage {number} ({stage.name})", lines[-FOCUS_ITEMS:]
+def _progress(open_gaps: list[str], skipped: list[str]) -> str:
+    if not open_gaps:
+        return "done" + (f" ({len(skipped)} skipped)" if skipped else "")
+    return f"{len(open_gaps)} open" + (f", {len(skipped)} skipped" if skipped else "")
 
 
-def _suggestions(journey: JourneyMap) -> list[str]:
-    pending = [item for lst in journey.all_lists() for item in lst if item.provenance.is_suggestion]
-    return [_line(item) for item in pending[-SUGGESTIONS:]]
+def _section_label(journey: JourneyMap, key: str | None, labels: dict[str, str]) -> str:
+    if key is None:
+        return ""
+    numbers = {f"stage:{n}": n for n in range(1, len(journey.stages) + 1)}
+    if key in numbers:
+        number = numbers[key]
+        return f'stage {number} "{_cut(journey.stages[number - 1].name, 40)}"'
+    return labels[key].lower()
 
 
-def _gap_label(journey: JourneyMap, gap: str | None) -> str:
-    number = completeness.stage_of(gap)
-    if number and number <= len(journey.stages):
-        return f"stage {number}: {journey.stages[number - 1].name}"
-    return ""
+def _quoted(item: Item) -> str:
+    """An item's text for the system prompt; research-sourced text is never quoted there."""
+    if item.provenance.source.value == "document":
+        return "(from research: read_map to see)"
+    return _cut(item.text, PAIN_CHARS)
+
+
+def _pains(journey: JourneyMap) -> list[str]:
+    lines = [
+        f"{p.id} ({n}): {_quoted(p)}" + (" [suggestion]" if p.provenance.is_suggestion else "")
+        for n, stage in enumerate(journey.stages, 1)
+        for p in stage.pain_points
+    ]
+    return lines[:PAINS] + (
+        [f"... {len(lines) - PAINS} more: read_map"] if len(lines) > PAINS else []
+    )
+
+
+def _waiting(journey: JourneyMap, proposals: list[str]) -> str:
+    """Ids of what waits for the user's decision: proposed ideas and pending suggestions."""
+    ideas = [i.id for s in journey.stages for i in s.content_ideas if i.status == "proposed"]
+    suggested = [
+        i.id
+        for lst in journey.all_lists()
+        for i in lst
+        if i.provenance.is_suggestion and not isinstance(i, ContentIdea)
+    ]
+    parts = []
+    if ideas:
+        parts.append(f"{len(ideas)} idea(s) {_bounded(ideas, WAITING)}")
+    if suggested:
+        parts.append(f"{len(suggested)} suggestion(s) {_bounded(suggested, WAITING)}")
+    if proposals:
+        parts.append("proposals " + _bounded([_cut(p, 90) for p in proposals], WAITING))
+    return "; ".join(parts)

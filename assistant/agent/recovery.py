@@ -72,7 +72,7 @@ def looks_like_text_tool_call(text: str) -> bool:
 def claims_a_change(text: str) -> bool:
     """True when a reply says it recorded something (checked when no tool changed the map)."""
     pattern = str(texts("recovery.yaml")["claim_pattern"]).strip()
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    return re.search(pattern, text, re.IGNORECASE | re.MULTILINE) is not None
 
 
 def with_ids(ai: AIMessage, step: int) -> AIMessage:

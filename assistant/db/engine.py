@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str) -> sa.Engine:
+def make_engine(url: str, read_only: bool = False) -> sa.Engine:
     """An engine for `url`. SQLite: WAL with synchronous=FULL (every commit durable), a 30 s
     busy wait, and write transactions that take the lock at BEGIN (BEGIN IMMEDIATE) so two
     writers queue instead of failing on a lock upgrade. PostgreSQL: pre-pinged pooled
@@ -41,13 +42,15 @@ def make_engine(url: str) -> sa.Engine:
     if not is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20)
     path = make_url(url).database
-    if path and path != ":memory:":
+    if path and path != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi: Any, _record: Any) -> None:
         dbapi.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
+        if read_only:
+            return
         dbapi.execute("PRAGMA journal_mode=WAL")
         dbapi.execute("PRAGMA synchronous=FULL")
         dbapi.execute("PRAGMA busy_timeout=30000")
@@ -117,18 +120,26 @@ def ensure_schema(url: str, engine: sa.Engine) -> None:
         try:
             with engine.connect() as conn:
                 revision = current_revision(conn)
+            if revision is None and is_sqlite(url) and _create_fresh(engine):
+                revision = HEAD
+            if revision != HEAD:
+                if not is_sqlite(url):
+                    shown = make_url(url).render_as_string(hide_password=True)
+                    raise SchemaOutdated(
+                        f"The database {shown} is at schema {revision or 'none'}, this version "
+                        f"needs {HEAD}: run `journey db upgrade` once (with the same "
+                        "JOURNEY_DATABASE_URL)."
+                    )
+                upgrade(url, engine)
+        except sa.exc.DBAPIError as exc:
+            if is_sqlite(url) and isinstance(exc.orig, sqlite3.Error):
+                # A damaged, foreign or read-only SQLite file: SQLite's own error, which the
+                # CLI turns into its sentence (and a read-only workspace opens read-only).
+                raise exc.orig from exc
+            shown = make_url(url).render_as_string(hide_password=True)
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise DatabaseUnavailable(f"Could not open the database {shown}: {reason}") from exc
         except sa.exc.SQLAlchemyError as exc:
             shown = make_url(url).render_as_string(hide_password=True)
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise DatabaseUnavailable(f"Could not open the database {shown}: {reason}") from exc
-        if revision is None and is_sqlite(url) and _create_fresh(engine):
-            revision = HEAD
-        if revision != HEAD:
-            if not is_sqlite(url):
-                shown = make_url(url).render_as_string(hide_password=True)
-                raise SchemaOutdated(
-                    f"The database {shown} is at schema {revision or 'none'}, this version needs "
-                    f"{HEAD}: run `journey db upgrade` once (with the same JOURNEY_DATABASE_URL)."
-                )
-            upgrade(url, engine)
+            raise DatabaseUnavailable(f"Could not open the database {shown}: {exc}") from exc
         _checked.add(url)

@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from assistant.csv_safety import safe_row
 from assistant.ideas import phases
 from assistant.ideas.generate import confirmed_pains
 from assistant.ideas.patterns import PatternSet, load
@@ -72,17 +73,19 @@ def to_csv(journey: JourneyMap, lists: list[StageList], language: str | None = N
         for group in sl.groups:
             for idea in group.ideas:
                 writer.writerow(
-                    [
-                        sl.stage.name,
-                        group.pain.text if group.pain else "",
-                        texts.format_names.get(idea.format, idea.format),
-                        idea.text,
-                        idea.angle,
-                        idea.cta,
-                        idea.channel,
-                        texts.export["statuses"].get(idea.status, idea.status),
-                        idea.provenance.source.value,
-                    ]
+                    safe_row(
+                        [
+                            sl.stage.name,
+                            group.pain.text if group.pain else "",
+                            texts.format_names.get(idea.format, idea.format),
+                            idea.text,
+                            idea.angle,
+                            idea.cta,
+                            idea.channel,
+                            texts.export["statuses"].get(idea.status, idea.status),
+                            idea.provenance.source.value,
+                        ]
+                    )
                 )
     return buffer.getvalue()
 

@@ -34,6 +34,7 @@ def ingest_command(
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
     from assistant.ingest import ingest_paths
     from assistant.retrieval import KnowledgeBase
+    from assistant.text_safety import printable
 
     settings = get_settings(home=home)
     kb = KnowledgeBase(settings)
@@ -42,22 +43,22 @@ def ingest_command(
 
         if not Store(settings.database).exists(map_name):
             console.print(
-                f"[yellow]Note:[/yellow] no map named '{escape(map_name)}' yet; the "
-                f"research is kept for it. Create it with `journey chat --map "
-                f"{escape(map_name)}`."
+                f"[yellow]Note:[/yellow] no map named '{escape(printable(map_name))}' yet; "
+                f"the research is kept for it. Create it with `journey chat --map "
+                f"{escape(printable(map_name))}`."
             )
     report = ingest_paths(
         kb, paths, map_name=map_name, text_column=text_column, progress=console.is_terminal
     )
     for result in report.files:
-        name = escape(str(result.path))
+        name = escape(printable(str(result.path)))
         if result.status == "failed":
-            console.print(f"[red]✗[/red] {name}: {escape(result.reason)}")
+            console.print(f"[red]✗[/red] {name}: {escape(printable(result.reason))}")
         elif result.status == "unchanged":
             console.print(f"[dim]=[/dim] {name}: already ingested ({result.skipped} chunks)")
         else:
             console.print(f"[green]✓[/green] {name}: {result.added} chunks added")
-    scope = f" for map '{escape(map_name)}'" if map_name else ""
+    scope = f" for map '{escape(printable(map_name))}'" if map_name else ""
     console.print(f"{report.added} chunks added{scope}; {len(report.failed)} file(s) failed.")
     if not report.ok:
         raise typer.Exit(1)
@@ -87,6 +88,11 @@ def search_command(
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
+    except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
+        from assistant.research_archive import index_failure
+
+        console.print(f"[red]Error:[/red] {escape(index_failure(exc))}")
+        raise typer.Exit(1) from exc
     if as_json:
         typer.echo(
             json.dumps(

@@ -200,20 +200,28 @@ class Handlers:
 
     # research --------------------------------------------------------------------------------
     def ingest(self, session: Session, files: list[str]) -> Iterator[list[list[Any]]]:
-        """Ingest uploaded files one by one, yielding the per-file result table as it grows."""
+        """Ingest uploaded files on the background ingest worker (`assistant.ingest_jobs`),
+        yielding the per-file result table each time a file is done."""
         try:
-            from assistant.ingest import ingest_paths
+            from assistant.ingest_jobs import JOBS
         except ImportError as exc:  # the research ingest is optional in this build
             raise WebError("Research upload is not available in this build.") from exc
         self.ensure(session, "edit")
         if not files:
             raise WebError("Choose one or more files first.")
-        rows: list[list[Any]] = []
         kb = session.context.knowledge
-        for path in files:
-            report = ingest_paths(kb, [Path(path)], map_name=session.map.name)
-            rows += views.ingest_rows(report)
-            yield rows
+        job = JOBS.submit(kb, [Path(path) for path in files], session.map.name)
+        shown = 0
+        while True:
+            finished = job.wait(0.25)
+            if job.done > shown:
+                for done in range(shown + 1, job.done + 1):
+                    yield [views.ingest_row(r) for r in job.results[:done]]
+                shown = job.done
+            if finished:
+                break
+        if job.error:
+            raise WebError(f"The upload could not be ingested: {job.error}")
 
     # ideas -----------------------------------------------------------------------------------
     def set_ideas(self, session: Session, ids: list[str], status: str) -> str:

@@ -22,6 +22,27 @@ def parse_auth(text: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def check_database(settings: Settings) -> None:
+    """Open the workspace database and run SQLite's quick check, so `serve` refuses a damaged
+    or foreign file at start (sqlite3.DatabaseError) instead of failing every click later."""
+    import sqlite3
+
+    from assistant.db import is_sqlite
+    from assistant.store import Store
+
+    Store(settings.database).close()  # creates a fresh workspace; raises on a garbage file
+    if not is_sqlite(settings.database):
+        return  # a database server checks itself; Store raised if it cannot be reached
+    with sqlite3.connect(settings.db_path) as db:
+        result = db.execute("PRAGMA quick_check").fetchone()
+        if not result or result[0] != "ok":
+            raise sqlite3.DatabaseError(f"quick check: {result[0] if result else 'no answer'}")
+        for (data,) in db.execute("SELECT data FROM maps"):
+            if not isinstance(data, str) or not data.startswith("{"):
+                raise sqlite3.DatabaseError("a stored map is not JSON")
+    db.close()
+
+
 def launch_app(
     settings: Settings | None = None,
     *,
@@ -37,6 +58,7 @@ def launch_app(
 
     settings = settings or get_settings()
     credentials = parse_auth(auth if auth is not None else settings.auth)
+    check_database(settings)
     sign_in = SignIn.for_settings(settings, credentials)
     check_bind(host or settings.host, sign_in.authenticated, settings.allow_public)
     exports = settings.home / "exports"

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant import prompts
 from assistant.completeness import Status
+from assistant.csv_safety import safe_row
 from assistant.gap import Gap
 from assistant.schema import JourneyMap
 from assistant.visual import map_css, map_fragment
@@ -135,15 +136,20 @@ def ideas_csv(journey: JourneyMap, fmt: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(IDEA_COLUMNS)
-    writer.writerows(idea_rows(journey, fmt))
+    writer.writerows(safe_row(row) for row in idea_rows(journey, fmt))
     return out.getvalue()
 
 
 def ingest_rows(report: Any) -> list[list[Any]]:
     """assistant.ingest's IngestReport as table rows: one line per file."""
-    return [
-        [f.path.name, f.status, f.added, f.skipped, f.reason] for f in getattr(report, "files", [])
-    ]
+    return [ingest_row(f) for f in getattr(report, "files", [])]
+
+
+def ingest_row(result: Any) -> list[Any]:
+    """One file's ingest result as a table row (the name without control characters)."""
+    from assistant.text_safety import printable
+
+    return [printable(result.path.name), result.status, result.added, result.skipped, result.reason]
 
 
 def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
