@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from assistant.cli_common import HomeOpt, console, fail
+from assistant.language import HELP as LANGUAGE_HELP
 from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
 from assistant.settings import get_settings
@@ -42,37 +43,29 @@ app = _Cli(
 )
 
 
-def _env_name(loc: tuple) -> str:
-    name = ".".join(map(str, loc))
-    return name if name.isupper() else f"JOURNEY_{name.upper()}"
-
-
 @app.callback()
 def _check_settings() -> None:
     """Read the settings once up front, so a bad variable is one sentence, not a traceback."""
-    from pydantic import ValidationError
+    from assistant.settings import SettingsError
 
     try:
         get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
-        fail(f"invalid setting ({problems}). See .env.example.")
+    except SettingsError as exc:
+        fail(f"invalid setting ({'; '.join(exc.problems)}). See .env.example.")
 
 
 @app.command()
 def chat(
     map: str | None = typer.Option(None, "--map", "-m", help="Map name (created if new)."),
     new: bool = typer.Option(False, "--new", help="Start a new map (refuse an existing name)."),
-    lang: str | None = typer.Option(None, "--lang", help="Interview language: en, pl or it."),
+    lang: str | None = typer.Option(None, "--lang", help=f"Interview language: {LANGUAGE_HELP}."),
     model: str | None = typer.Option(None, "--model", help="guided or provider:model."),
     home: Path | None = HomeOpt,
 ) -> None:
     """Interview in the terminal. Piped stdin answers one line per question."""
-    if lang is not None and lang not in ("en", "pl", "it"):
-        fail("--lang must be en, pl or it.")
     try:
         session = open_session(map=map, home=home, new=new, lang=lang, model=model)
-    except (ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError) as exc:  # SettingsError (a bad --lang) is a ValueError
         fail(str(exc))
         raise
     tty = sys.stdin.isatty()

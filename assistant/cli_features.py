@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli_common import HomeOpt, console, fail, load_map
+from assistant.language import HELP as LANGUAGE_HELP
 from assistant.session import open_session
 from assistant.settings import get_settings
 
@@ -55,8 +56,12 @@ def ideas(
         3, "--per-pain", "-n", min=1, max=10, help="Ideas per pain point."
     ),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write to FILE.csv (content calendar) or FILE.md."
+        None, "-o", "--output", help="Write to FILE.csv, FILE.md or (with --calendar) FILE.ics."
     ),
+    calendar: str | None = typer.Option(
+        None, "--calendar", help="Spread the accepted ideas over a quarter, e.g. Q1-2027."
+    ),
+    rejected: bool = typer.Option(False, "--rejected", help="Also list rejected ideas."),
     no_generate: bool = typer.Option(
         False, "--no-generate", help="Only list the ideas already on the map."
     ),
@@ -72,7 +77,9 @@ def ideas(
     try:
         chosen = parse_formats(formats)
         session = open_session(map=name, home=home, model=model)
-        result = run_ideas(session, stage, chosen, per_pain, output, not no_generate)
+        result = run_ideas(
+            session, stage, chosen, per_pain, output, not no_generate, calendar, rejected
+        )
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         raise
@@ -88,8 +95,12 @@ def ideas(
         sys.stdout.write(result.text)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(result.text, encoding="utf-8")
-    console().print(f"Wrote {output}", markup=False)
+    if result.data is not None:
+        output.write_bytes(result.data)
+    else:
+        output.write_text(result.text, encoding="utf-8")
+    dated = f" ({result.scheduled} accepted idea(s) dated)" if calendar else ""
+    console().print(f"Wrote {output}{dated}", markup=False)
 
 
 def usage(name: str, home: Path | None = HomeOpt) -> None:
@@ -139,17 +150,32 @@ def eval_command(
     user_model: str | None = typer.Option(
         None, "--user-model", help="provider:model to play the user (default: scripted user)."
     ),
-    lang: list[str] | None = typer.Option(None, "--lang", help="Only scenarios in en, pl or it."),
+    lang: list[str] | None = typer.Option(
+        None, "--lang", help=f"Only scenarios in {LANGUAGE_HELP}."
+    ),
     scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
     json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
+    ideas: bool = typer.Option(
+        False, "--ideas", help="Check content-idea quality on evals/ideas (or --scenarios DIR)."
+    ),
 ) -> None:
     """Run the simulated-user evals: how much of each brief reaches the map, in how many turns."""
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
+    from assistant.language import LANGUAGES
 
-    if lang and any(code not in ("en", "pl", "it") for code in lang):
-        fail("--lang must be en, pl or it.")
+    if ideas:
+        from assistant.evals.idea_quality import run_command
+
+        try:
+            run_command(scenarios, json_out, console())
+        except ValueError as exc:
+            fail(str(exc))
+        return
+
+    if lang and any(code not in LANGUAGES for code in lang):
+        fail(f"--lang must be one of: {', '.join(LANGUAGES)}.")
     try:
         run_eval(
             scenarios=scenarios,

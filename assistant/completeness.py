@@ -5,8 +5,8 @@ persona -> stage names -> per stage: goals, touchpoints, questions, emotions, pa
 relief, milestones, decision points). The guided engine, the LLM agent's prompt, the web
 app's progress meter and the evals all read it.
 
-Gap keys are machine-readable: `context:company`, `persona:goals`, `stages`,
-`stage:2:touchpoints` (stages are numbered from 1).
+Gaps are `assistant.gap.Gap` values (a `str` key with its parts parsed): `context:company`,
+`persona:goals`, `stages`, `stage:2:touchpoints` (stages are numbered from 1).
 """
 
 from __future__ import annotations

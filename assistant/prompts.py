@@ -8,9 +8,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from assistant.language import LANGUAGES
 from assistant.resources import prompts_dir
-
-LANGUAGES = ("en", "pl", "it")
 
 
 @cache

@@ -32,22 +32,17 @@ FIELD_TITLES = {
 }
 
 
+DETAIL_SHOWN = {"severity": "severity {}", "competitor_risk": "competitor risk {}"}
+"""How `item_label` words an item detail (others show as their value)."""
+
+
 def item_label(item: Item) -> str:
     """An item as one line of text, with its details (department, score, severity...)."""
     text = item.text
     extra = []
-    for key in ("department", "trigger"):
-        value = getattr(item, key, None)
-        if value:
-            extra.append(str(value))
-    if hasattr(item, "score"):
-        extra.append(f"{item.score:+d}")  # type: ignore[attr-defined]
-    if hasattr(item, "severity"):
-        extra.append(f"severity {item.severity}")  # type: ignore[attr-defined]
-    if isinstance(item, DecisionPoint):
-        extra.append(f"competitor risk {item.competitor_risk}")
-    if isinstance(item, ContentIdea):
-        extra.append(f"{item.format}, {item.status}")
+    details = item.details()
+    if details:
+        extra.append(", ".join(DETAIL_SHOWN.get(k, "{}").format(v) for k, v in details.items()))
     if item.provenance.is_suggestion:
         extra.append(f"suggested by {item.provenance.source.value}")
     return f"{text} ({'; '.join(extra)})" if extra else text

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from assistant.language import Language
+
 # Length limits. Every string and list on the map has one, so a pasted book or a runaway tool
 # call is refused with a clear message instead of growing the database (each change is stored
 # in the change log). The figures leave room for any real answer: a map item is a sentence or
@@ -106,12 +108,21 @@ class Item(Model):
     provenance: Provenance = Field(default_factory=Provenance)
     """Who added it, when, and whether it was accepted."""
 
+    def details(self) -> dict[str, str]:
+        """The item type's own details, shown next to its text (field -> value, in order).
+        The one place that knows which details each type has: renderers (Markdown, the agent's
+        map state, the HTML view) read them and only choose how to show them."""
+        return {}
+
 
 class Touchpoint(Item):
     """A way the customer meets the company in this stage."""
 
     department: ShortText | None = None
     """The department that owns this touchpoint (e.g. Marketing, Sales, Support)."""
+
+    def details(self) -> dict[str, str]:
+        return {"department": self.department} if self.department else {}
 
 
 class Emotion(Item):
@@ -120,6 +131,9 @@ class Emotion(Item):
     score: int = Field(ge=-2, le=2)
     """-2 (very negative) .. +2 (very positive)."""
 
+    def details(self) -> dict[str, str]:
+        return {"score": f"{self.score:+d}"}
+
 
 class PainPoint(Item):
     """A frustration, worry or obstacle the customer meets."""
@@ -127,12 +141,18 @@ class PainPoint(Item):
     severity: int = Field(default=2, ge=1, le=3)
     """1 low, 2 medium, 3 high."""
 
+    def details(self) -> dict[str, str]:
+        return {"severity": str(self.severity)}
+
 
 class Milestone(Item):
     """A checkpoint that keeps the customer on the route (a small win before the destination)."""
 
     trigger: LineText | None = None
     """What the company does to move the customer on (e.g. book a demo call, send an email series)."""
+
+    def details(self) -> dict[str, str]:
+        return {"trigger": self.trigger} if self.trigger else {}
 
 
 class DecisionPoint(Item):
@@ -144,6 +164,9 @@ class DecisionPoint(Item):
     """The 'then': what the customer will most likely do."""
     competitor_risk: Literal["low", "medium", "high"] = "medium"
     """How likely this fork sends the customer to a competitor."""
+
+    def details(self) -> dict[str, str]:
+        return {"competitor_risk": self.competitor_risk}
 
 
 ContentFormat = Literal[
@@ -161,8 +184,18 @@ ContentFormat = Literal[
 ]
 
 
-class ContentIdea(Item):
-    """A piece of content that answers a pain point. `text` is the working title."""
+class PainChange(Model):
+    """What happened to the pain point an accepted idea answers, after it was accepted."""
+
+    kind: Literal["edited", "removed"]
+    """`edited`: the pain point's wording changed; `removed`: it left the map."""
+    was: Text
+    """The pain point's wording when the idea was written for it."""
+
+
+class IdeaFields(Model):
+    """What a content idea says besides its title: the one declaration of these fields, shared
+    by `ContentIdea` and the `add_content_idea` tool's arguments."""
 
     format: ContentFormat
     """The content format."""
@@ -178,8 +211,18 @@ class ContentIdea(Item):
     """Where it is published or sent."""
     card_id: Ident | None = None
     """Knowledge card that justifies the format for this stage."""
+
+
+class ContentIdea(IdeaFields, Item):
+    """A piece of content that answers a pain point. `text` is the working title."""
+
     status: Literal["proposed", "accepted", "rejected"] = "proposed"
     """Review status of the idea."""
+    pain_change: PainChange | None = None
+    """Set on an accepted idea whose pain point was edited or removed since: review it."""
+
+    def details(self) -> dict[str, str]:
+        return {"format": self.format, "status": self.status}
 
 
 class Stage(Model):
@@ -300,7 +343,7 @@ class JourneyMap(Model):
     """Stable id of the map."""
     name: MapName
     """Short unique name of the map in its workspace (e.g. 'acme')."""
-    language: Literal["en", "pl", "it"] = "en"
+    language: Language = "en"
     """Language of the interview and of the map's text."""
     created_at: datetime = Field(default_factory=now)
     """When the map was created (UTC)."""

@@ -7,7 +7,7 @@ reply.text, reply.gap, reply.status.percent, session.map
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -118,7 +118,7 @@ class Session:
         self._save_reply(reply)
         return reply
 
-    def stream(self, text: str) -> Iterator[str | Reply]:
+    def stream(self, text: str) -> Generator[str | Reply, None, None]:
         """Like `send`, yielding text pieces as they come, then the final `Reply`. The reply
         is saved even when the caller stops reading early (a closed browser tab): what was
         streamed so far is saved then."""
@@ -129,13 +129,12 @@ class Session:
             for piece in self.engine.stream(self, text):
                 if isinstance(piece, Reply):
                     final = piece
+                    self._save_reply(final)  # saved before the caller sees it
                 else:
                     streamed.append(piece)
                 yield piece
         finally:
-            if final is not None:
-                self._save_reply(final)
-            elif streamed:
+            if final is None and streamed:
                 self.store.add_message(
                     self.map_id,
                     "assistant",
@@ -211,8 +210,7 @@ def open_session(
     or a map called `my-journey` is created.
     """
     settings = settings or get_settings()
-    overrides = {"home": Path(home) if home else None, "lang": lang, "model": model}
-    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    settings = settings.with_overrides(home=Path(home) if home else None, lang=lang, model=model)
     store = Store(settings.database)
     if map is None:
         existing = store.list_maps()

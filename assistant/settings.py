@@ -1,14 +1,27 @@
-"""The one typed settings object. Read from the environment and `.env`; CLI flags override it."""
+"""The one typed settings object. Read from the environment and `.env`; CLI flags and front
+ends override it through `with_overrides`, which validates overrides exactly like the
+environment (a bad value is refused with one sentence)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-Language = Literal["en", "pl", "it"]
+from assistant.language import HELP, LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Settings", "SettingsError", "get_settings"]
+
+
+class SettingsError(ValueError):
+    """Invalid settings or overrides; the message is one sentence naming each bad value."""
+
+    def __init__(self, problems: list[str], unknown: bool = False) -> None:
+        self.problems = problems
+        head = "Unknown setting(s)" if unknown else "Invalid setting(s)"
+        super().__init__(f"{head}: {'; '.join(problems)}.")
 
 
 class Settings(BaseSettings):
@@ -38,7 +51,7 @@ class Settings(BaseSettings):
     )
     lang: Language = Field(
         default="en",
-        description="Interview language: en, pl or it.",
+        description=f"Interview language: {HELP}.",
     )
     openai_api_key: str | None = Field(
         default=None,
@@ -136,8 +149,23 @@ class Settings(BaseSettings):
         "('too busy') rather than left waiting for minutes.",
     )
 
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the non-None overrides applied, validated like the environment:
+        SettingsError (one sentence) for an unknown name or a bad value."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        if not clean:
+            return self
+        unknown = sorted(k for k in clean if k not in type(self).model_fields)
+        if unknown:
+            raise SettingsError(unknown, unknown=True)
+        values = {k: getattr(self, k) for k in type(self).model_fields} | clean
+        try:
+            return type(self).model_validate(values)
+        except ValidationError as exc:
+            raise SettingsError(describe(exc)) from exc
+
     @property
-    def language(self) -> str:
+    def language(self) -> Language:
         """The interview language (the `lang` setting, JOURNEY_LANG)."""
         return self.lang
 
@@ -157,8 +185,33 @@ class Settings(BaseSettings):
         return self.home / "chroma"
 
 
-def get_settings(**overrides: object) -> Settings:
-    """Settings from the environment, with non-None overrides (from CLI flags) applied."""
-    base = Settings()
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    return base.model_copy(update=clean) if clean else base
+def get_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with non-None overrides (from CLI flags) applied and
+    validated: SettingsError (one sentence) for a bad environment variable or override."""
+    try:
+        base = Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe(exc, env=True)) from exc
+    return base.with_overrides(**overrides)
+
+
+def describe(exc: ValidationError, env: bool = False) -> list[str]:
+    """Every problem as `name: message` (`JOURNEY_NAME: ...` for the environment)."""
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error["loc"]) or "settings"
+        if env:
+            name = env_name(name)
+        problems.append(f"{name}: {error['msg']}")
+    return problems
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a setting (`lang` -> `JOURNEY_LANG`)."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, str):
+        return alias
+    if field.isupper():
+        return field
+    return f"JOURNEY_{field.upper()}"

@@ -172,7 +172,6 @@ def test_markdown_and_csv_goldens(home: Path) -> None:
         "CTA",
         "channel",
         "status",
-        "source",
     ]
     assert len(rows) == 14  # the rejected idea is left out
     assert {r["status"] for r in rows} == {"accepted", "proposed"}

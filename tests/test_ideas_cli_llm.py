@@ -163,7 +163,7 @@ def test_cli_ideas_with_a_model_end_to_end(home: Path, server: FakeOpenAI, tmp_p
         "Live: reading BI price lists without surprises",
         "Seven hidden costs in BI quotes",
     ]
-    assert {r["source"] for r in rows} == {"assistant"} and len(rows) == 6
+    assert {r["status"] for r in rows} == {"proposed"} and len(rows) == 6
     assert server.headers[0]["authorization"] == "Bearer sk-test"
 
 

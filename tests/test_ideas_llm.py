@@ -98,3 +98,35 @@ def test_a_failing_model_is_reported_not_raised() -> None:
     plans, problems = generate_with_llm(ideas_map(), model, stage=4)
     assert len(plans[0].drafts) == 3
     assert "the model failed" in problems[0]
+
+
+def test_model_ideas_get_the_same_headline_checks_and_purpose_mix() -> None:
+    journey = ideas_map()
+    journey.context.purpose = "ideas for the blog and the email newsletter"
+    journey.stages[1].pain_points[0].text = "Like I said, pricing is unclear (high)"
+    first = [
+        {"format": "white_paper", "title": "Like I said: the pricing guide"},  # a lead-in
+        {"format": "webinar", "title": "pricing, live"},  # a lower-case fragment
+        {"format": "white_paper", "title": "The  BI  pricing guide guide"},  # tidied
+        {"format": "webinar", "title": "Live: decoding BI price lists"},
+        {"format": "case_study", "title": "How Acme priced BI for a 200-seat team"},
+    ]
+    second = [
+        {"format": "blog_post", "title": "How to shortlist BI tools in one afternoon"},
+        {"format": "email", "title": "Your BI shortlist in three emails"},
+        {"format": "webinar", "title": "Shortlisting BI tools, live"},
+    ]
+    model = ToolCallingFake(messages=_script(_tool_answer(first), _tool_answer(second)))
+    plans, _ = generate_with_llm(journey, model, stage=2)
+    pricing, tools = plans[0].pains
+    titles = [d.title for d in pricing.drafts]
+    assert not any(t.startswith(("Like I said", "pricing")) for t in titles)
+    assert "The BI pricing guide" in titles  # doubled word and spaces tidied
+    # two of three ideas in the purpose's formats (blog, email), topped up from the patterns
+    assert sum(d.format in ("blog_post", "email") for d in pricing.drafts) >= 2
+    assert sum(d.format in ("blog_post", "email") for d in tools.drafts) >= 2
+    assert [d.title for d in tools.drafts][:2] == [second[0]["title"], second[1]["title"]]
+    prompt = model.prompts[0]
+    assert "<core>pricing is unclear</core>" in prompt
+    assert "blog_post, email" in prompt and "two thirds" in prompt
+    assert "Why is pricing so unclear for BI tools?" in prompt

@@ -32,6 +32,7 @@ RESUME = """
 import json, sys
 from assistant.session import open_session
 session = open_session(map="acme", home=sys.argv[1], model="guided")
+session.start()  # as `journey chat --map acme` does
 reply = session.send(sys.argv[2])
 print(json.dumps({"text": reply.text, "gap": reply.gap, "offer": bool(reply.offer)}))
 """
@@ -116,3 +117,17 @@ def test_an_unreadable_state_costs_only_the_conversation_memory(home: Path) -> N
     again = open_session(map="acme", home=home, model="guided")
     assert again.state == InterviewState()
     assert again.send("a clear quote").text
+
+
+def test_undo_never_reverts_another_sessions_later_change(home: Path) -> None:
+    mine = _at_pain_points(home)
+    mine.send(PAINS)
+    other = open_session(map="acme", home=home, model="guided")
+    added = other.tools.call(
+        "add_stage_items", {"stage": "1", "field": "goals", "items": [{"text": "their goal"}]}
+    )
+    reply = mine.send("undo")
+    journey = mine.map
+    assert added.added[0] in {g.id for g in journey.stages[0].goals}
+    assert len(journey.stages[2].pain_points) == 2  # not on top any more: left as it is
+    assert "Nothing to undo" in reply.text or "nothing to undo" in reply.text.casefold()

@@ -46,6 +46,18 @@ def test_no_gap_splitting_or_tool_sentence_parsing() -> None:
     assert offences() == []
 
 
+def test_tests_do_not_split_gap_keys_either() -> None:
+    gap_rules = [RULES["gap keys are parsed by assistant.gap.Gap only"]]
+    found = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        if path.name != Path(__file__).name
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(rule.search(line) for rule in gap_rules)
+    ]
+    assert found == []
+
+
 def test_the_rule_catches_what_it_forbids(tmp_path: Path) -> None:
     samples = [
         'parts = gap.split(":")',

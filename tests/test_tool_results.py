@@ -150,3 +150,16 @@ def test_gap_has_one_parser_and_one_key_format() -> None:
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} parsed")
+
+
+def test_tool_arguments_come_from_the_schema() -> None:
+    from assistant.schema import ContentIdea, Context, IdeaFields
+    from tools.map_args import AddContentIdea, SetContext
+
+    assert list(SetContext.model_fields) == list(Context.model_fields)
+    for name, info in IdeaFields.model_fields.items():
+        assert AddContentIdea.model_fields[name].description == info.description
+        assert ContentIdea.model_fields[name].annotation == info.annotation
+    assert (
+        SetContext.model_fields["market"].description == Context.model_fields["market"].description
+    )

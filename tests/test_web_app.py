@@ -97,6 +97,12 @@ def gap_of(purpose_html: str) -> str | None:
     return found.group(1) if found else None
 
 
+def offer_of(purpose_html: str) -> str | None:
+    """The kind of offer awaiting a verdict, as the page carries it (data, not reply text)."""
+    found = re.search(r'data-offer="([^"]+)"', purpose_html)
+    return found.group(1) if found else None
+
+
 def last_text(messages: list[dict]) -> str:
     content = messages[-1]["content"]
     return content if isinstance(content, str) else " ".join(p.get("text", "") for p in content)
@@ -109,7 +115,7 @@ def interview(c: Client, purpose: str, limit: int = 80) -> tuple:
         gap = gap_of(purpose)
         if gap is None:
             return out
-        if out and "Reply 'accept" in last_text(out[1]):
+        if offer_of(purpose) == "ideas":
             answer = "accept 1"  # the engine offers content ideas after pain points
         else:
             answer = ANSWERS.get(gap) or ANSWERS[str(Gap.parse(gap).field)]

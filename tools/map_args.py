@@ -10,10 +10,10 @@ from assistant.schema import (
     EVIDENCE_MAX,
     ITEMS_MAX,
     STAGES_MAX,
-    ContentFormat,
+    Context,
+    IdeaFields,
     Ident,
     LineText,
-    LongText,
     Name,
     PersonaListField,
     ShortText,
@@ -40,24 +40,17 @@ class Args(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
 
-class SetContext(Args):
-    """Set what the map is about. Give only the fields you know; others stay as they are."""
+class SetContext(Context):
+    """Set what the map is about. Give only the fields you know; others stay as they are.
+    (The fields are the schema's `Context`: declared once, there.)"""
 
-    company: ShortText | None = None
-    """The company making the map."""
-    product: ShortText | None = None
-    """The product or service the journey leads to."""
-    market: Literal["b2b", "b2c"] | None = None
-    """b2b if the customer is a business, b2c for consumers."""
-    purpose: LongText | None = None
-    """Why the team maps (e.g. e-commerce review, new product launch, content ideation)."""
-    destination: LongText | None = None
-    """The 'X': what the customer should end up doing."""
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     @model_validator(mode="after")
     def _some(self) -> SetContext:
         if not any(v for v in self.model_dump().values()):
-            raise ValueError("give at least one of company, product, market, purpose, destination")
+            fields = ", ".join(Context.model_fields)
+            raise ValueError(f"give at least one of {fields}")
         return self
 
 
@@ -208,27 +201,16 @@ class AddDecisionPoint(Provenanced):
     """How likely the fork sends the customer to a competitor."""
 
 
-class AddContentIdea(Provenanced):
-    """Add a content idea answering a pain point of a stage."""
+class AddContentIdea(IdeaFields, Provenanced):
+    """Add a content idea answering a pain point of a stage. (Its format, angle, pain point,
+    question, call to action, channel and card are the schema's `IdeaFields`.)"""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     stage: Name
     """The stage: number, id or name."""
-    format: ContentFormat
-    """The content format."""
     title: Text
     """Working title."""
-    angle: LineText = ""
-    """Angle or hook."""
-    pain_point_id: Ident | None = None
-    """Id of the pain point (on this stage) the idea answers."""
-    question: LineText = ""
-    """The customer question it answers."""
-    cta: LineText = ""
-    """Call to action: the milestone it moves the customer to."""
-    channel: ShortText = ""
-    """Where it is published or sent."""
-    card_id: Ident | None = None
-    """Knowledge card id that justifies the format for this stage."""
 
 
 class AddContentIdeas(Args):

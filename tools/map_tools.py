@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant import completeness
+from assistant.ideas.follow import follow_pain
 from assistant.schema import (
     ITEM_TYPES,
     ContentIdea,
     DecisionPoint,
+    IdeaFields,
     Item,
     JourneyMap,
+    PainPoint,
     Provenance,
     Source,
     Stage,
@@ -193,10 +196,13 @@ def update_item(args: a.UpdateItem) -> Mutation:
             raise ToolError(
                 "Nothing to change: give text, department, score, severity, trigger or cta."
             )
+        old_text = item.text
         for key, value in changes.items():
             if key not in type(item).model_fields:
                 raise ToolError(f"Item {item.id} has no field '{key}'.")
             setattr(item, key, value)
+        if isinstance(item, PainPoint) and item.text.casefold() != old_text.casefold():
+            follow_pain(m, item.id, old_text)  # its ideas follow the new wording
         return f"Updated {item.id}: " + "; ".join(f"{k} = {v}" for k, v in changes.items()) + "."
 
     return run
@@ -208,6 +214,8 @@ def remove_item(args: a.ItemIds) -> Mutation:
         for item_id in args.item_ids:
             lst, item = m.find_item(item_id)
             lst.remove(item)
+            if isinstance(item, PainPoint):
+                follow_pain(m, item.id, item.text, removed=True)  # its ideas follow it
             texts.append(f'"{item.text}"')
         return f"Removed {', '.join(texts)}."
 
@@ -279,14 +287,8 @@ def add_content_idea(args: a.AddContentIdea) -> Mutation:
             raise ToolError(f'An idea titled "{args.title}" is already on this stage.')
         idea = ContentIdea(
             text=args.title,
-            format=args.format,
-            angle=args.angle,
-            pain_point_id=args.pain_point_id,
-            question=args.question,
-            cta=args.cta,
-            channel=args.channel,
-            card_id=args.card_id,
             provenance=_provenance(args.source, args.evidence),
+            **args.model_dump(include=set(IdeaFields.model_fields)),
         )
         stage.content_ideas.append(idea)
         return f'Added {args.format} idea "{args.title}" to {stage.name} [id: {idea.id}].'

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from assistant.language import Language
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 Style = Literal[
@@ -93,7 +95,7 @@ class Scenario(Brief):
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
     """Unique id, also the map name in the eval workspace."""
-    language: Literal["en", "pl", "it"]
+    language: Language
     style: Style
     description: str = ""
     """What the scenario tests, for the report."""

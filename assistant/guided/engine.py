@@ -49,7 +49,11 @@ class GuidedEngine:
             if started
             else t["messages"]["greeting"]
         )
-        return self._finish(session, [intro], [], [])
+        # A resumed conversation asks again what it asked last, while that is still open.
+        asked = session.state.asked
+        open_gaps = {g for g, _ in completeness.gap_order(journey)}
+        again = asked in open_gaps and not completeness.filled(journey, asked or "")
+        return self._finish(session, [intro], [], [], ask_again=again)
 
     def respond(self, session: Session, text: str) -> Reply:
         return self._respond(session, text)
@@ -103,7 +107,7 @@ class GuidedEngine:
             return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
         if parse.is_word(answer, words["undo"]):
             results = self._undo(session)
-            note = msg["undone"] if results and results[-1].ok else msg["nothing_to_undo"]
+            note = msg["undone"] if any(r.ok for r in results) else msg["nothing_to_undo"]
             state.asked = None
             state.offer = None
             return self._finish(session, [note], results, [])
@@ -170,18 +174,19 @@ class GuidedEngine:
     # helpers -------------------------------------------------------------------------------
     def _undo(self, session: Session) -> list[Any]:
         """Undo the whole last answer (it may have written pain points and the ideas that
-        followed them), as recorded in the state; with nothing recorded, or once it is undone,
-        'undo' goes one change further back."""
+        followed them), as recorded in the state; once it is undone (nothing recorded), 'undo'
+        goes one change further back. Changes another session made since are never undone in
+        its place: the answer's changes are undone only while they are the latest."""
         state = session.state
         seqs, state.last_answer = list(state.last_answer), []
+        if not seqs:
+            return [session.context.undo()]
         results = []
         for seq in reversed(seqs):
             result = session.context.undo(expect=seq)
+            results.append(result)
             if not result.ok:
                 break
-            results.append(result)
-        if not results:
-            results.append(session.context.undo())
         return results
 
     def _finish(

@@ -78,9 +78,16 @@ def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn
     for n, draft in enumerate(saved.drafts, 1):
         if draft.pain_point_id != current:
             current = draft.pain_point_id
-            lines.append(prompts.fill(t["pain"], pain=pain_phrase(pains.get(current, ""))))
+            lines.append(
+                prompts.fill(t["pain"], pain=pain_phrase(pains.get(current, ""), session.language))
+            )
         fmt = names.get(draft.format, draft.format)
         lines.append(prompts.fill(t["item"], n=n, format=fmt, title=draft.title))
+    for plan in plans:  # pain points that say no problem yet ("Like I said") get none
+        for group in plan.pains:
+            if group.note == "unclear":
+                note = load(session.language).export["unclear_chat"]
+                lines.append(prompts.fill(note, pain=" ".join(group.pain.text.split())))
     lines.append(t["ask"])
     offer = Offer(kind="ideas", stage_id=stage.id, ids=saved.ids)
     return Turn(["\n".join(lines)], offer, saved.results, errors=saved.errors)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import get_args
 
 from assistant import providers
-from assistant.ideas.export import idea_lists, to_csv, to_markdown
+from assistant.ideas.calendar import dates, parse_quarter, schedule, to_ics
+from assistant.ideas.export import idea_lists, to_calendar_markdown, to_csv, to_markdown
 from assistant.ideas.generate import generate
 from assistant.ideas.llm import generate_with_llm
 from assistant.ideas.save import Saved, propose
@@ -74,6 +75,10 @@ class IdeasOutput:
     """Problems to show the user: tool refusals, and the note when the model was not used."""
     model: str = "guided"
     """What wrote the new ideas: `guided` (idea patterns) or the `provider:model` asked."""
+    data: bytes | None = None
+    """The `.ics` calendar, when one was asked for (then `text` is empty)."""
+    scheduled: int = 0
+    """How many accepted ideas got a date in the calendar's quarter."""
 
 
 def run_ideas(
@@ -83,24 +88,50 @@ def run_ideas(
     per_pain: int = 3,
     output: Path | None = None,
     generate_missing: bool = True,
+    calendar: str | None = None,
+    include_rejected: bool = False,
 ) -> IdeasOutput:
     """Top up every pain point to `per_pain` ideas (saved as proposals), then list them.
 
-    The output is CSV when `output` ends in .csv, Markdown otherwise.
+    The output is CSV when `output` ends in .csv, Markdown otherwise. With `calendar` (a
+    quarter, `Q1-2027`) the accepted ideas get dates in it: `.ics` is the calendar file, CSV
+    gains a date column and Markdown becomes a table per stage. Rejected ideas are left out
+    unless `include_rejected`. ValueError for a bad quarter or an `.ics` without a quarter.
     """
     journey = session.map
     if stage is not None:
         journey.find_stage(stage)  # KeyError with the list of stages
+    suffix = output.suffix.casefold() if output is not None else ""
+    quarter = parse_quarter(calendar) if calendar else None
+    if suffix == ".ics" and quarter is None:
+        raise ValueError("An .ics calendar needs a quarter: add --calendar Q1-2027.")
     saved, notes, model = (
         _top_up(session, stage, formats, per_pain) if generate_missing else (Saved(), [], "guided")
     )
     journey = session.map
-    lists = idea_lists(journey, stage, formats)
-    if output is not None and output.suffix.casefold() == ".csv":
-        text = to_csv(journey, lists, session.language)
+    lists = idea_lists(journey, stage, formats, include_rejected)
+    errors = [*notes, *saved.errors]
+    if quarter is None:
+        if suffix == ".csv":
+            text = to_csv(journey, lists, session.language)
+        else:
+            text = to_markdown(journey, lists, session.language, formats)
+        return IdeasOutput(text, len(saved.ids), errors, model)
+    slots = schedule(lists, *quarter)
+    if not slots:
+        errors.append(
+            "Note: no idea is accepted yet, so the calendar has no dates: accept ideas first "
+            "(in the chat, the web app's Ideas tab or `journey maps accept`)."
+        )
+    out = IdeasOutput("", len(saved.ids), errors, model, scheduled=len(slots))
+    if suffix == ".ics":
+        out.data = to_ics(journey, slots, session.language)
+    elif suffix == ".csv":
+        out.text = to_csv(journey, lists, session.language, dates(slots))
     else:
-        text = to_markdown(journey, lists, session.language, formats)
-    return IdeasOutput(text, len(saved.ids), [*notes, *saved.errors], model)
+        label = (calendar or "").strip().upper()
+        out.text = to_calendar_markdown(journey, lists, label, dates(slots), session.language)
+    return out
 
 
 def _top_up(

@@ -2,29 +2,37 @@
 
 For every confirmed pain point of a stage it crosses the idea patterns of the map's language
 (`prompts/ideas/<lang>.yaml`) with the formats that fit the stage (format knowledge cards, see
-`phases.py`), fills them with the pain point's own wording, ranks the candidates and keeps the
-best few of distinct formats, skipping anything already on the map (proposed, accepted or
-rejected, so a rejected idea is never proposed again).
+`phases.py`, plus the formats the map's purpose names, see `mix.py`), fills them with the pain
+point's core (`core.py`: the problem without lead-ins, hedges and remarks), the customer's
+question at that stage when one matches, the product and the stage's goal and milestone, ranks
+the candidates and keeps the best few, skipping anything already on the map (proposed,
+accepted or rejected, so a rejected idea is never proposed again). A pain point with no core
+("Like I said") gets no ideas and the note `unclear`.
 
 Ranking, highest first: format fits the stage's primary phase (+2) or a secondary one (+1);
-the phase's preferred formats (+0..1); the format reaches the persona through one of its own
+the purpose names the format (+3); the market and the persona's role (`mix.py`, -1..+2); the
+phase's preferred formats (+0..1); the format reaches the persona through one of its own
 channels (+1); a pattern's strength (first pattern of a format best, -0.4 per step, +0.5 for a
-pattern written for the stage's primary phase, e.g. a welcome series in onboarding); and
-variety across a stage (-0.35 for each earlier pain point that already got that format).
+pattern written for the stage's primary phase, e.g. a welcome series in onboarding, +0.6 for
+one built on the customer's own question); variety across a stage (-0.35 for each earlier
+pain point that already got that format) and across the map (-0.8 for each earlier use of the
+same title pattern); and length (-0.05 per character past 90). When the purpose names
+formats, two thirds of each pain point's ideas (rounded up) are in those formats.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.ideas import dedupe, phases
+from assistant.ideas.core import key_words, lower_first, pain_core
+from assistant.ideas.mix import PURPOSE_SHARE, Mix, format_mix
 from assistant.ideas.patterns import Pattern, PatternSet, load, render
-from assistant.schema import JourneyMap, PainPoint, Stage
-
-MAX_PAIN_CHARS = 90
+from assistant.schema import LINE_MAX, NAME_MAX, JourneyMap, PainPoint, Stage
 
 
 @dataclass
@@ -42,6 +50,15 @@ class IdeaDraft:
     card_id: str | None
     score: float = 0.0
     evidence: list[str] = field(default_factory=list)
+    pattern: str = ""
+    """`format:rank` of the title pattern it came from (empty for a model's idea)."""
+
+    def __post_init__(self) -> None:
+        # The schema's limits (a 600-character milestone must not make the idea invalid).
+        self.angle = clip(self.angle, LINE_MAX)
+        self.question = clip(self.question, LINE_MAX)
+        self.cta = clip(self.cta, LINE_MAX)
+        self.channel = clip(self.channel, NAME_MAX)
 
     def tool_args(self) -> dict[str, Any]:
         """Arguments of the `add_content_idea` tool for this draft (an assistant suggestion)."""
@@ -66,6 +83,8 @@ class PainIdeas:
 
     pain: PainPoint
     drafts: list[IdeaDraft]
+    note: str | None = None
+    """`unclear` when the pain point holds no problem to build on (only a lead-in or remark)."""
 
 
 @dataclass
@@ -104,12 +123,14 @@ def generate(
     per_pain: int = 3,
     top_up: bool = False,
     language: str | None = None,
+    pain_ids: set[str] | None = None,
 ) -> list[StageIdeas]:
     """New idea drafts per stage and pain point (nothing is written to the map).
 
     `stage` limits to one stage (number, id or name); `formats` to some formats; `per_pain`
     is how many new ideas each pain point gets, or with `top_up` how many it should have in
-    all (ideas already linked to it and not rejected count).
+    all (ideas already linked to it and not rejected count); `pain_ids` limits to some pain
+    points.
     """
     patterns = load(language or journey.language)
     numbers = (
@@ -117,7 +138,22 @@ def generate(
         if stage is not None
         else list(range(1, len(journey.stages) + 1))
     )
-    return [_stage_ideas(journey, n, patterns, formats, per_pain, top_up) for n in numbers]
+    mix = format_mix(journey)
+    shapes: Counter[str] = Counter()  # title patterns used so far on this map: rotate them
+    return [
+        _stage_ideas(journey, n, patterns, formats, per_pain, top_up, mix, pain_ids, shapes)
+        for n in numbers
+    ]
+
+
+def stage_formats(found: phases.StagePhases, mix: Mix, formats: list[str] | None) -> dict[str, int]:
+    """Formats for a stage -> fit weight: the cards' fit, plus the purpose's formats (1)."""
+    fit = phases.fitting_formats(found)
+    for fmt in mix.purpose:
+        fit.setdefault(fmt, 1)
+    if formats:
+        fit = {f: w for f, w in fit.items() if f in formats}
+    return fit
 
 
 def _stage_ideas(
@@ -127,6 +163,9 @@ def _stage_ideas(
     formats: list[str] | None,
     per_pain: int,
     top_up: bool,
+    mix: Mix,
+    pain_ids: set[str] | None,
+    shapes: Counter[str],
 ) -> StageIdeas:
     result = stage_context(journey, number)
     stage = result.stage
@@ -134,24 +173,30 @@ def _stage_ideas(
     if not pains:
         result.note = "no_pain_points"
         return result
-    fit = phases.fitting_formats(result.phases)
-    if formats:
-        fit = {f: w for f, w in fit.items() if f in formats}
+    fit = stage_formats(result.phases, mix, formats)
     if not fit:
         result.note = "no_formats"
         return result
     taken = {dedupe.key(i.text) for i in stage.content_ideas}
     used: Counter[str] = Counter()
+    purpose = [f for f in mix.purpose if f in fit]
     for pain in pains:
+        if pain_ids is not None and pain.id not in pain_ids:
+            continue
+        if not pain_core(pain.text, journey.language).usable:
+            result.pains.append(PainIdeas(pain, [], note="unclear"))
+            continue
         linked = [i for i in stage.content_ideas if i.pain_point_id == pain.id]
         want = per_pain
         if top_up:
             active = [i for i in linked if i.status != "rejected" and i.format in fit]
             want = max(0, per_pain - len(active))
         seen = dedupe.Seen(i.text for i in linked)
-        candidates = _candidates(journey, result, pain, patterns, fit, used)
-        picked = _pick(candidates, want, seen, taken)
+        candidates = _candidates(journey, result, pain, patterns, fit, used, mix, shapes)
+        quota = math.ceil(want * PURPOSE_SHARE) if purpose else 0
+        picked = _pick(candidates, want, seen, taken, set(purpose), quota)
         used.update(d.format for d in picked)
+        shapes.update(d.pattern for d in picked)
         result.pains.append(PainIdeas(pain, picked))
     return result
 
@@ -163,39 +208,52 @@ def _candidates(
     patterns: PatternSet,
     fit: dict[str, int],
     used: Counter[str],
+    mix: Mix,
+    shapes: Counter[str],
 ) -> list[IdeaDraft]:
     values = _values(journey, result.stage, pain, patterns)
     primary = result.phases.primary
     cta = _cta(result.stage) or patterns.cta.get(primary, "")
-    question = _question(result.stage, pain) or render(patterns.fallback["question"], values)
+    question = (_question(result.stage, pain, _domain(journey)) or "").strip()
+    goal = render(patterns.fallback.get("angle_goal", ""), values) if values["goal"] else ""
     cards = phases.format_cards()
     drafts = []
     for fmt, weight in fit.items():
         channel, reaches = _channel(journey, fmt, patterns)
         for pattern in patterns.patterns.get(fmt, ()):
-            if not _usable(pattern, result.phases, journey):
+            if not _usable(pattern, result.phases, values):
                 continue
             score = (
                 weight
+                + (3.0 if fmt in mix.purpose else 0.0)
+                + mix.bonus.get(fmt, 0.0)
                 + phases.preference(primary, fmt)
                 + (1.0 if reaches else 0.0)
                 - 0.4 * pattern.rank
                 + (0.5 if primary in pattern.phases else 0.0)
+                + (0.6 if "question" in pattern.needs else 0.0)
                 - 0.35 * used[fmt]
             )
+            title = headline(render(pattern.title, values))
+            shape = f"{fmt}:{pattern.rank}"
+            # Rotate a format's title patterns over the map, and prefer shorter headlines
+            # when the pain point is long (past 90 characters a headline stops scanning).
+            score -= 0.8 * shapes[shape] + 0.05 * max(0, len(title) - 90)
             card = cards.get(fmt)
+            angle = render(pattern.angle, values)
             drafts.append(
                 IdeaDraft(
                     stage_id=result.stage.id,
                     pain_point_id=pain.id,
                     format=fmt,
-                    title=render(pattern.title, values),
-                    angle=render(pattern.angle, values),
+                    title=title,
+                    angle=f"{angle} {goal}".strip() if len(angle) + len(goal) < LINE_MAX else angle,
                     question=question,
                     cta=cta,
                     channel=channel,
                     card_id=card.card_id if card else None,
                     score=round(score, 3),
+                    pattern=shape,
                     evidence=([f"card:{card.card_id}"] if card else [])
                     + list(pain.provenance.evidence),
                 )
@@ -205,9 +263,15 @@ def _candidates(
 
 
 def _pick(
-    candidates: list[IdeaDraft], want: int, seen: dedupe.Seen, taken: set[str]
+    candidates: list[IdeaDraft],
+    want: int,
+    seen: dedupe.Seen,
+    taken: set[str],
+    purpose: set[str] | None = None,
+    quota: int = 0,
 ) -> list[IdeaDraft]:
-    """The best `want` candidates, one per format first, then the next best of any format."""
+    """The best `want` candidates: first `quota` in the purpose's formats, then the rest; in
+    each part one per format first, then the next best of any format."""
     picked: list[IdeaDraft] = []
 
     def take(draft: IdeaDraft) -> None:
@@ -218,50 +282,90 @@ def _pick(
     def fresh(draft: IdeaDraft) -> bool:
         return dedupe.key(draft.title) not in taken and draft.title not in seen
 
-    formats_done: set[str] = set()
-    for draft in candidates:
-        if len(picked) >= want:
-            return picked
-        if draft.format not in formats_done and fresh(draft):
-            take(draft)
-            formats_done.add(draft.format)
-    for draft in candidates:
-        if len(picked) >= want:
-            break
-        if draft not in picked and fresh(draft):
-            take(draft)
+    def fill(pool: list[IdeaDraft], limit: int) -> None:
+        formats_done = {d.format for d in picked}
+        for draft in pool:
+            if len(picked) >= limit:
+                return
+            if draft.format not in formats_done and fresh(draft):
+                take(draft)
+                formats_done.add(draft.format)
+        for draft in pool:
+            if len(picked) >= limit:
+                return
+            if draft not in picked and fresh(draft):
+                take(draft)
+
+    if purpose and quota:
+        fill([d for d in candidates if d.format in purpose], min(quota, want))
+        fill([d for d in candidates if d.format not in purpose], want)
+    fill(candidates, want)
     return picked
 
 
-def _usable(pattern: Pattern, found: phases.StagePhases, journey: JourneyMap) -> bool:
+def _usable(pattern: Pattern, found: phases.StagePhases, values: dict[str, str]) -> bool:
     if pattern.phases and not set(pattern.phases) & set(found.all):
         return False
-    return not ("product" in pattern.needs and not journey.context.product)
+    return all(values.get(f"has_{need}") for need in pattern.needs)
 
 
-def pain_phrase(text: str) -> str:
-    """The pain point as a title fragment: one line, no closing punctuation, not too long."""
-    clean = " ".join(text.split()).strip("\"'“”„«» ").rstrip(".!;:,")
-    if len(clean) > MAX_PAIN_CHARS:
-        clean = clean[:MAX_PAIN_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return clean
-
-
-def _lower_first(text: str) -> str:
-    # Keep acronyms and names ("CRM import fails", "GDPR rules") as written.
-    if len(text) > 1 and text[1].isupper():
+def clip(text: str, limit: int) -> str:
+    """`text` within `limit` characters: cut after the last whole sentence, or else the last
+    whole word, that fits (with "…"); text within the limit is returned as it is."""
+    if len(text) <= limit:
         return text
-    return text[:1].lower() + text[1:]
+    head = text[: limit - 1]
+    end = max(head.rfind(". "), head.rfind("; "))
+    if end > limit // 2:
+        return head[: end + 1]
+    return head.rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def pain_phrase(text: str, language: str = "en") -> str:
+    """The pain point as shown beside its ideas: its core, or the text as written when it has
+    no core (so the user sees what to rephrase)."""
+    core = pain_core(text, language)
+    return core.text if core.usable else " ".join(text.split())
+
+
+_DOUBLED = re.compile(r"\b(\w+)(\W+)\1\b", re.IGNORECASE)
+
+
+def headline(title: str) -> str:
+    """Tidy a rendered title: no doubled word ("the the"), no doubled or clashing
+    punctuation ("?:", "??"), one space between words."""
+    text = " ".join(title.split())
+    text = _DOUBLED.sub(lambda m: m.group(1) if m.group(2).strip() == "" else m.group(0), text)
+    text = re.sub(r"([?!])\s*[:?.]+", r"\1", text)
+    text = re.sub(r"\s+([?:!,.])", r"\1", text)
+    return text
+
+
+def _clean_question(text: str, language: str) -> str:
+    core = pain_core(text, language)
+    if not core.usable:
+        return ""
+    return core.capitalised + "?"
 
 
 def _values(
     journey: JourneyMap, stage: Stage, pain: PainPoint, patterns: PatternSet
 ) -> dict[str, str]:
-    phrase = pain_phrase(pain.text)
+    core = pain_core(pain.text, journey.language)
     role = journey.persona.role or ""
+    question = _question(stage, pain, _domain(journey))
+    goal = next((g.text for g in stage.goals if not g.provenance.is_suggestion), "")
+    goal_core = pain_core(goal, journey.language) if goal else None
+    asked = _clean_question(question, journey.language) if question else ""
     return {
-        "pain": _lower_first(phrase),
-        "Pain": phrase[:1].upper() + phrase[1:],
+        "has_product": journey.context.product or "",
+        "has_question": asked,
+        "has_goal": goal,
+        "pain": core.lowered,
+        "Pain": core.capitalised,
+        "question": asked,
+        "Question": asked,
+        "goal": lower_first(goal_core.text) if goal_core and goal_core.usable else "",
         "lq": patterns.quote[0],
         "rq": patterns.quote[1],
         "product": journey.context.product or patterns.fallback.get("product", ""),
@@ -277,14 +381,40 @@ def _cta(stage: Stage) -> str | None:
     return facts[0].text if facts else None
 
 
-def _question(stage: Stage, pain: PainPoint) -> str | None:
-    """The stage question sharing most words with the pain point, if any shares one."""
-    pain_words = {w for w in dedupe.words(pain.text) if len(w) >= 4}
+def _stems(text: str) -> set[str]:
+    """Key words cut to five letters, so inflected forms meet ("cenniki"/"cenników")."""
+    return {w[:5] if len(w) > 6 else w for w in key_words(text)}
+
+
+def _domain(journey: JourneyMap) -> set[str]:
+    """Words of the company and product: on a patching tool's map "patch" is in everything."""
+    return _stems(f"{journey.context.company or ''} {journey.context.product or ''}")
+
+
+def _question(stage: Stage, pain: PainPoint, domain: set[str] | None = None) -> str | None:
+    """The customer question this pain point answers: among the stage's questions that share
+    key words with it, the one sharing most, provided no other pain point of the stage shares
+    more with that question (a question belongs to the pain point it is about). The company's
+    and product's own words count only when two or more words are shared (on a patching tool's
+    map one shared "patch" says nothing; "fresh food" in a fresh-food question does)."""
+    pains = [p for p in stage.pain_points if not p.provenance.is_suggestion] or [pain]
+    domain = domain or set()
+
+    def overlap(a: set[str], b: set[str]) -> int:
+        shared = a & b
+        return len(shared) if len(shared) >= 2 else len(shared - domain)
+
+    mine = _stems(pain.text)
     best, best_overlap = None, 0
     for question in stage.questions:
-        overlap = len(pain_words & {w for w in dedupe.words(question.text) if len(w) >= 4})
-        if overlap > best_overlap:
-            best, best_overlap = question.text, overlap
+        if question.provenance.is_suggestion:
+            continue
+        asked = _stems(question.text)
+        score = overlap(mine, asked)
+        if score == 0 or any(overlap(_stems(p.text), asked) > score for p in pains):
+            continue
+        if score > best_overlap:
+            best, best_overlap = question.text, score
     return best
 
 

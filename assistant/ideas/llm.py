@@ -1,9 +1,14 @@
 """The LLM idea generator: structured output from any LangChain chat model.
 
 One request per pain point, grounded in the persona, the stage and its phase, the pain point
-and its evidence, and the format cards that fit the stage (`prompts/ideas/llm.md.j2`). The
-answer is checked like user input: ideas in a format that does not fit the stage, empty
-titles and ideas that repeat one already on the map (or earlier in the answer) are dropped.
+(its core, see `core.py`, beside the wording on the map) and its evidence, the customer's
+question and goal at that stage, the map's purpose and the formats it names, and the format
+cards that fit the stage (`prompts/ideas/llm.md.j2`). The answer is checked like user input:
+ideas in a format that does not fit the stage, titles that open with a lead-in, a hedge or a
+lower-case fragment, and ideas that repeat one already on the map (or earlier in the answer)
+are dropped; titles are tidied like the patterns' (no doubled words or punctuation). When the
+purpose names formats and the model gave fewer of them than the offline generator would
+(two thirds), pattern ideas in those formats take the place of its last other ones.
 When the model fails or returns too few usable ideas, the deterministic generator fills the
 gap, so every pain point still gets its ideas and the reason is reported. A model that raised
 (unreachable server, refused key, timeout after the client's retries) is not asked again for
@@ -13,6 +18,7 @@ the remaining pain points: the same failure would only repeat, slowly.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -22,16 +28,21 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant import prompts
 from assistant.ideas import dedupe, phases
+from assistant.ideas.core import pain_core, rules
 from assistant.ideas.generate import (
     IdeaDraft,
     PainIdeas,
     StageIdeas,
     generate,
+    headline,
     pain_phrase,
+    stage_formats,
 )
+from assistant.ideas.mix import PURPOSE_SHARE, format_mix
+from assistant.language import NAMES
 from assistant.schema import ContentFormat, JourneyMap
 
-LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "it": "Italian"}
+LANGUAGE_NAMES: dict[str, str] = {str(k): v for k, v in NAMES.items()}
 
 
 class LLMIdea(BaseModel):
@@ -76,10 +87,10 @@ def generate_with_llm(
     plans = generate(journey, stage, formats, per_pain, top_up, lang)
     problems: list[str] = []
     failed = False
+    mix = format_mix(journey)
     for plan in plans:
-        fit = phases.fitting_formats(plan.phases)
-        if formats:
-            fit = {f: w for f, w in fit.items() if f in formats}
+        fit = stage_formats(plan.phases, mix, formats)
+        purpose = [f for f in mix.purpose if f in fit]
         for group in plan.pains:
             want = len(group.drafts)
             if not want or failed:
@@ -88,14 +99,15 @@ def generate_with_llm(
             if problem and problem.startswith(FAILED):
                 failed = True
                 problems.append(
-                    f"Pain point '{pain_phrase(group.pain.text)}': {problem}; the ideas for this "
+                    f"Pain point '{pain_phrase(group.pain.text, lang)}': {problem}; the ideas for this "
                     "and the remaining pain points come from the idea patterns."
                 )
                 continue
-            kept = _accept(journey, plan, group, ideas, fit, want)
+            kept = _accept(journey, plan, group, ideas, fit, want, lang)
+            kept = _purpose_mix(kept, group.drafts, purpose, want)
             if problem or len(kept) < want:
                 problems.append(
-                    f"Pain point '{pain_phrase(group.pain.text)}': "
+                    f"Pain point '{pain_phrase(group.pain.text, lang)}': "
                     + (problem or f"the model gave {len(kept)} usable idea(s) of {want}")
                     + "; the rest come from the idea patterns."
                 )
@@ -122,6 +134,9 @@ def _prompt(
     cards = [c for f, c in sorted(phases.format_cards().items()) if f in fit]
     stage = plan.stage
     ids = group.pain.provenance.evidence
+    core = pain_core(group.pain.text, language)
+    mix = format_mix(journey)
+    drafts = group.drafts
     return prompts.render(
         "ideas/llm.md.j2",
         language_name=LANGUAGE_NAMES.get(language, "English"),
@@ -135,6 +150,12 @@ def _prompt(
         phase=plan.phases.primary,
         questions=[q.text for q in stage.questions],
         milestone=next((m.text for m in stage.milestones), ""),
+        goals=[g.text for g in stage.goals],
+        purpose=journey.context.purpose,
+        purpose_formats=[f for f in mix.purpose if f in fit],
+        market=journey.context.market,
+        asked=next((d.question for d in drafts if d.question), ""),
+        core=core.text,
         pain=group.pain.text,
         severity=group.pain.severity,
         evidence=[f"[{i}] {(evidence or {}).get(i, '')}".strip() for i in ids],
@@ -209,6 +230,32 @@ def _json(text: str) -> Any:
         return None
 
 
+def _opens_badly(title: str, language: str) -> bool:
+    """A lead-in or hedge at the start ("Like I said", "Credo"), or a lower-case start."""
+    if title[:1].isalpha() and title[:1].islower():
+        return True
+    lead = rules(language).lead.match(title)
+    return bool(lead and lead.end())
+
+
+def _purpose_mix(
+    kept: list[IdeaDraft], drafts: list[IdeaDraft], purpose: list[str], want: int
+) -> list[IdeaDraft]:
+    """Two thirds of the ideas in the purpose's formats: pattern ideas in those formats
+    replace the model's last other ones when it gave too few."""
+    if not purpose or not kept:
+        return kept
+    quota = min(want, math.ceil(want * PURPOSE_SHARE))
+    inside = [d for d in kept if d.format in purpose]
+    if len(inside) >= quota:
+        return kept
+    seen = dedupe.Seen(d.title for d in kept)
+    extra = [d for d in drafts if d.format in purpose and d.title not in seen]
+    extra = extra[: quota - len(inside)]
+    others = [d for d in kept if d.format not in purpose][: max(0, want - len(inside) - len(extra))]
+    return inside + extra + others
+
+
 def _accept(
     journey: JourneyMap,
     plan: StageIdeas,
@@ -216,6 +263,7 @@ def _accept(
     ideas: list[LLMIdea],
     fit: dict[str, int],
     want: int,
+    language: str = "en",
 ) -> list[IdeaDraft]:
     stage = plan.stage
     linked = [i.text for i in stage.content_ideas if i.pain_point_id == group.pain.id]
@@ -226,8 +274,10 @@ def _accept(
     cards = phases.format_cards()
     kept: list[IdeaDraft] = []
     for idea in ideas:
-        title = " ".join(idea.title.split())
+        title = headline(idea.title)
         if idea.format not in fit or title in seen or dedupe.key(title) in taken:
+            continue
+        if _opens_badly(title, language):
             continue
         card = cards.get(idea.format)
         base = fallback.get(idea.format) or (group.drafts[0] if group.drafts else None)

@@ -46,6 +46,8 @@ class PatternSet:
     phase_names: dict[str, str]
     export: dict[str, Any]
     """Headings and sentences of the idea lists."""
+    clean: dict[str, Any]
+    """Rules that cut a pain point to its core (see `core.py`)."""
 
 
 def _read(language: str) -> dict[str, Any] | None:
@@ -103,6 +105,7 @@ def load(language: str) -> PatternSet:
         format_names={k: str(v) for k, v in merged("format_names").items()},
         phase_names={k: str(v) for k, v in merged("phase_names").items()},
         export=merged("export"),
+        clean=dict(data.get("clean") or {}),
     )
 
 

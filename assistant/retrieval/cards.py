@@ -31,7 +31,7 @@ class Card:
     body: str
     """Markdown body (without front matter)."""
     language: str = "en"
-    """Language of the card: en, pl or it."""
+    """Language of the card (one of `assistant.language.LANGUAGES`)."""
     topics: tuple[str, ...] = ()
     """Free topic tags."""
     stages: tuple[str, ...] = ()

@@ -14,13 +14,9 @@ from assistant.render import FIELD_TITLES
 from assistant.schema import (
     ContentIdea,
     DecisionPoint,
-    Emotion,
     Item,
     JourneyMap,
-    Milestone,
-    PainPoint,
     Source,
-    Touchpoint,
 )
 
 LANES: tuple[str, ...] = (*ASKED_STAGE_FIELDS, "content_ideas")
@@ -135,22 +131,15 @@ def chip(item: Item) -> Chip:
     tags: list[tuple[str, str]] = []
     detail = ""
     text = item.text
-    if isinstance(item, Touchpoint) and item.department:
-        tags.append(("dept", item.department))
-    if isinstance(item, Emotion):
-        tags.append((f"score s{item.score + 2}", f"{item.score:+d}"))
-    if isinstance(item, PainPoint):
-        tags.append((f"sev sev{item.severity}", SEVERITY[item.severity]))
-    if isinstance(item, Milestone) and item.trigger:
-        detail = f"→ {item.trigger}"
+    for key, value in item.details().items():  # the item type's details, as badges
+        if key == "trigger":
+            detail = f"→ {value}"
+        elif key != "status" or value != "proposed":
+            tags.append(_badge(key, value))
     if isinstance(item, DecisionPoint):
         text = f"If {item.condition}"
         detail = f"then {item.likely_action}"
-        tags.append((f"risk risk-{item.competitor_risk}", f"{item.competitor_risk} risk"))
     if isinstance(item, ContentIdea):
-        tags.append(("fmt", FORMAT_LABELS.get(item.format, item.format)))
-        if item.status != "proposed":
-            tags.append((f"status st-{item.status}", item.status))
         detail = item.angle
     return Chip(
         text=text,
@@ -160,6 +149,21 @@ def chip(item: Item) -> Chip:
         evidence=list(prov.evidence),
         source=prov.source.value if isinstance(prov.source, Source) else str(prov.source),
     )
+
+
+def _badge(key: str, value: str) -> tuple[str, str]:
+    """(css class, label) of one item detail."""
+    if key == "department":
+        return ("dept", value)
+    if key == "score":
+        return (f"score s{int(value) + 2}", value)
+    if key == "severity":
+        return (f"sev sev{value}", SEVERITY[int(value)])
+    if key == "competitor_risk":
+        return (f"risk risk-{value}", f"{value} risk")
+    if key == "format":
+        return ("fmt", FORMAT_LABELS.get(value, value))
+    return (f"status st-{value}" if key == "status" else key, value)
 
 
 def curve(journey: JourneyMap) -> list[CurvePoint]:

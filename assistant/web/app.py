@@ -149,16 +149,26 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
             _close(old)
             return show_opened(sess, messages, f"Created '{sess.map.name}'.")
 
-        def on_send(text: str, messages: list[dict], sess: Any):  # type: ignore[no-untyped-def]
-            sess = _call(h.ensure, sess, "edit")
+        def on_send(  # type: ignore[no-untyped-def]
+            text: str,
+            messages: list[dict],
+            sess: Any,
+            saved_name: str | None = None,
+            request: gr.Request | None = None,
+        ):
             if not (text or "").strip():
                 raise gr.Error("Type an answer first.")
+            if sess is None:  # sent before the page finished loading: open the map it would
+                wanted = request.query_params.get("map") if request else None
+                user = request.username if request else None
+                sess, messages = _call(h.resume, wanted, saved_name, user, False)
+            sess = _call(h.ensure, sess, "edit")
             skip = [gr.skip()] * len(panels)
             for shown, final in h.chat(sess, text, messages):
                 if final:
-                    yield ("", shown, *_panels(sess))
+                    yield ("", shown, *_panels(sess), sess)
                 else:
-                    yield ("", shown, *skip)
+                    yield ("", shown, *skip, sess)
 
         def _panels(sess: Any) -> tuple:
             return (*h.panels(sess), *_ideas(sess, ""))
@@ -212,11 +222,11 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
         demo.load(sample_panel, outputs=[sample_html], api_name=False, queue=False)
         open_btn.click(on_open, [maps_dd, session], opened, api_name="open_map")
         create_btn.click(on_create, [new_name, session], opened, api_name="create_map")
-        chat_out = [msg, chatbot, *panels]
+        chat_out = [msg, chatbot, *panels, session]
         gr.on(
             [msg.submit, send.click],
             on_send,
-            inputs=[msg, chatbot, session],
+            inputs=[msg, chatbot, session, saved],
             outputs=chat_out,
             api_name="send",
         )

@@ -73,9 +73,14 @@ class Handlers:
         return views.map_choices(maps)
 
     def open(
-        self, name: str | None, create: bool = False, user: str | None = None
+        self,
+        name: str | None,
+        create: bool = False,
+        user: str | None = None,
+        opening: bool = True,
     ) -> tuple[Session, list[dict]]:
-        """Open (or with `create`, create) a map; returns the session and the chat to show."""
+        """Open (or with `create`, create) a map for `user`; returns the session and the chat
+        to show: the stored transcript, then (with `opening`) the opening message."""
         from assistant.session import open_session
 
         name = (name or "").strip()
@@ -99,22 +104,34 @@ class Handlers:
             if create:
                 self.scope.created(owner, session.map_id)
             self.scope.bind(session, owner)
-        history = views.history_messages(session.history())
-        reply = session.start()
-        return session, history + [views.assistant_message(reply.text)]
+        if not opening:
+            return session, views.history_messages(session.history())
+        session.start()  # stored in the transcript with the rest
+        return session, views.history_messages(session.history())
 
     def resume(
-        self, wanted: str | None, saved: str | None, user: str | None = None
+        self,
+        wanted: str | None,
+        saved: str | None,
+        user: str | None = None,
+        opening: bool = True,
     ) -> tuple[Session, list[dict]]:
         """First page load: the map in the URL, else the one this browser used, else the most
-        recent map, else a new one."""
+        recent map, else a new one (only among the maps `user` may see). A message sent
+        before the page finished loading resumes the same way, without a second opening
+        message (`opening=False`)."""
         names = self.map_names(user)
         for candidate in (wanted, saved):
             if candidate and candidate in names:
-                return self.open(candidate, user=user)
+                return self.open(candidate, user=user, opening=opening)
         if names:
-            return self.open(names[0], user=user)
-        return self.open(self._free_name(), create=True, user=user)
+            return self.open(names[0], user=user, opening=opening)
+        if self.scope is not None:  # a first visit: a map of their own, under a free name
+            return self.open(self._free_name(), create=True, user=user, opening=opening)
+        try:
+            return self.open(DEFAULT_MAP, create=True, opening=opening)
+        except WebError:  # another request of this page created it a moment ago
+            return self.open(DEFAULT_MAP, opening=opening)
 
     def _free_name(self) -> str:
         store = self.store()
@@ -146,36 +163,48 @@ class Handlers:
         return found.name if found is not None else None
 
     def panels(self, session: Session) -> tuple[str, str, str]:
-        """The live map, the progress meter and the next question's purpose."""
+        """The live map, the progress meter and the next question's purpose (which carries an
+        open offer as data: `data-offer="ideas"`, `data-offer-items="6"`)."""
         journey = session.map
         from assistant.completeness import status
 
         st = status(journey)
+        offer = session.open_offer()
+        marker = (
+            f'<span hidden data-offer="{offer.kind}" data-offer-items="{len(offer.items)}"></span>'
+            if offer
+            else ""
+        )
         return (
             views.map_panel(journey),
             views.progress_html(st),
-            views.purpose_html(journey, st.next_gap, session.language),
+            views.purpose_html(journey, st.next_gap, session.language) + marker,
         )
 
     # chat ------------------------------------------------------------------------------------
     def chat(
         self, session: Session, text: str, messages: list[dict]
     ) -> Iterator[tuple[list[dict], bool]]:
-        """Stream one answer: yields (messages, final) as pieces arrive."""
+        """Stream one answer: yields (messages, final) as pieces arrive. The session stores
+        the reply (also when the browser goes away mid-stream and this generator is closed)."""
         from assistant.session import Reply
 
         self.ensure(session, "edit")
         messages = list(messages or []) + [views.user_message(text)]
         messages.append({"role": "assistant", "content": ""})
         streamed = ""
-        for piece in session.stream(text):
-            if isinstance(piece, Reply):
-                messages[-1] = views.assistant_message(piece.text)
-                yield messages, True
-                return
-            streamed += piece
-            messages[-1] = views.assistant_message(streamed)
-            yield messages, False
+        pieces = session.stream(text)
+        try:
+            for piece in pieces:
+                if isinstance(piece, Reply):
+                    messages[-1] = views.assistant_message(piece.text)
+                    yield messages, True
+                    continue
+                streamed += piece
+                messages[-1] = views.assistant_message(streamed)
+                yield messages, False
+        finally:
+            pieces.close()  # runs the session's own saving now, not at garbage collection
 
     # maps ------------------------------------------------------------------------------------
     def rename(self, session: Session, new_name: str) -> str:

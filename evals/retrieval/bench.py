@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `python evals/retrieval/bench.py` runs without the package path
     sys.path.insert(0, str(ROOT))
 
+from assistant.language import LANGUAGES  # noqa: E402
 from assistant.retrieval import KnowledgeBase  # noqa: E402
 from assistant.retrieval.lexical import LexicalIndex  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
         print(header)
         print("-" * len(header))
         for method in METHODS:
-            for language in ("en", "pl", "it"):
+            for language in LANGUAGES:
                 subset = [q for q in queries if q["language"] == language]
                 if not subset:
                     continue
