@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run chat serve test lint typecheck unit browser mermaid eval bench stress clean
+.PHONY: install run chat serve test lint typecheck unit browser postgres mermaid eval bench stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ chat: install ## the terminal interview
 browser: ## Debian's chromium for the real-browser test (never `playwright install`)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
+postgres: ## Debian's PostgreSQL server for the store and accounts tests (a throwaway cluster per run)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; }
+
 MERMAID := .cache/mermaid/mermaid.min.js
 $(MERMAID): ## the real Mermaid parser (one self-contained file from the npm registry) for the export test
 	mkdir -p .cache/mermaid
@@ -45,7 +48,7 @@ typecheck: install ## mypy
 unit: install ## pytest only
 	$(BIN)/pytest -q
 
-test: install browser $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
+test: install browser postgres $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
 	$(BIN)/pytest -q -ra
 
 eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report

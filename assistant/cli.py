@@ -165,6 +165,7 @@ def _mount_commands() -> None:
     eval_app.command("answers")(answers_command)
     app.add_typer(eval_app, name="eval")
     app.registered_commands.extend(retrieval_app.registered_commands)
+    __import__("assistant.cli_accounts").cli_accounts.mount(app)
 
 
 _mount_commands()

@@ -49,25 +49,28 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def store_for(home: Path | None) -> Store:
-    """The workspace's store; read-only when the database cannot be written, and one
+    """The workspace's store; read-only when a SQLite database cannot be written, and one
     sentence (not a traceback) when the folder or the database cannot be used."""
     import sqlite3
 
     from assistant.cli_errors import database_sentence, os_sentence
     from assistant.store import open_read_only
 
-    path = get_settings(home=home).db_path
+    settings = get_settings(home=home)
+    path = settings.db_path
     first: sqlite3.OperationalError | PermissionError
     try:
-        return Store(path)
+        return Store(settings.database)
     except (sqlite3.OperationalError, PermissionError) as exc:
         first = exc
     except sqlite3.DatabaseError as exc:
         fail(database_sentence(exc, path))
-        raise
     except OSError as exc:
         fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(exc)}")
-        raise
+    except RuntimeError as exc:  # a database server unreachable, or needing `journey db upgrade`
+        fail(str(exc))
+    if settings.database_url:
+        fail(database_sentence(first) if isinstance(first, sqlite3.Error) else os_sentence(first))
     try:
         return open_read_only(path)
     except (sqlite3.Error, OSError):
@@ -78,8 +81,9 @@ def store_for(home: Path | None) -> Store:
 
 
 def load_map(home: Path | None, name: str) -> JourneyMap:
+    store = store_for(home)
     try:
-        return store_for(home).load(name)
+        return store.load(name)
     except MapNotFound as exc:
         fail(str(exc))
         raise

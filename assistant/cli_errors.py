@@ -18,7 +18,14 @@ READ_ONLY = "attempt to write a readonly database"
 def describe(exc: BaseException) -> str | None:
     """One sentence for a known kind of failure, or None for a real bug (keep the traceback)."""
     from rich.errors import MarkupError
+    from sqlalchemy.exc import DBAPIError
 
+    from assistant.db import DatabaseUnavailable, SchemaOutdated
+
+    if isinstance(exc, DBAPIError) and isinstance(exc.orig, sqlite3.DatabaseError):
+        exc = exc.orig  # the store runs on SQLAlchemy: its SQLite errors arrive wrapped
+    if isinstance(exc, DatabaseUnavailable | SchemaOutdated):
+        return str(exc)
     if isinstance(exc, sqlite3.DatabaseError):
         return database_sentence(exc)
     if isinstance(exc, OSError):

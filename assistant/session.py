@@ -213,7 +213,7 @@ def open_session(
     """
     settings = settings or get_settings()
     settings = settings.with_overrides(home=Path(home) if home else None, lang=lang, model=model)
-    store = Store(settings.db_path)
+    store = Store(settings.database)
     if map is None:
         existing = store.list_maps()
         if existing and not new:

@@ -125,6 +125,34 @@ class Settings(BaseSettings):
         default=None,
         description="`user:password` to require a login in the web app.",
     )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database holding maps and accounts: the SQLite file "
+        "in JOURNEY_HOME when unset; `postgresql+psycopg://user:pw@host/db` for a team server.",
+    )
+    trusted_user_header: str | None = Field(
+        default=None,
+        description="Header set by a reverse proxy that has signed the user in (e.g. "
+        "`X-Forwarded-User` from oauth2-proxy). Only set this when every request comes "
+        "through that proxy: the app then trusts the header instead of asking for a password.",
+    )
+    allow_public: bool = Field(
+        default=False,
+        description="Allow binding a non-loopback address without any authentication.",
+    )
+    concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="Web events one app process runs at once (each browser tab's turns run in order).",
+    )
+    queue_size: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="Web events that may wait; beyond it a request is refused at once "
+        "('too busy') rather than left waiting for minutes.",
+    )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the non-None overrides applied, validated like the environment:
@@ -150,6 +178,11 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite file holding every map and its change log."""
         return self.home / "journey.sqlite3"
+
+    @property
+    def database(self) -> str:
+        """SQLAlchemy URL of the workspace database (JOURNEY_DATABASE_URL, else the SQLite file)."""
+        return self.database_url or f"sqlite:///{self.db_path}"
 
     @property
     def chroma_path(self) -> Path:

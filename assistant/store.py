@@ -1,10 +1,13 @@
-"""SQLite persistence: every map, its change log with provenance, its chat and its
-interview state.
+"""Persistence over SQLAlchemy 2, one store for SQLite and PostgreSQL: every map, its change
+log with provenance, its chat and its interview state.
 
-One transaction per change (`BEGIN IMMEDIATE`): the map is read, changed and written back
-inside it, with its change-log row and the conversation's state, so two sessions on one map
-never lose each other's changes, and a process killed at any moment loses no accepted change
-and never leaves a half-written map. WAL with synchronous=FULL makes each commit durable.
+One transaction per change: the map is read, changed and written back inside it, with its
+change-log row and the conversation's state, so two sessions on one map never lose each
+other's changes, and a process killed at any moment loses no accepted change and never leaves
+a half-written map. SQLite takes its write lock when the transaction begins (BEGIN IMMEDIATE)
+and commits durably (WAL, synchronous=FULL); PostgreSQL locks the map's row when it is read
+inside the transaction (SELECT ... FOR UPDATE) and commits synchronously. Either way a second
+writer waits and then reads what the first wrote.
 
 The change log keeps, per change, a JSON patch (RFC 6902, the `jsonpatch` library) that
 turns the map after the change back into the map before it: what undo needs, at the size of
@@ -15,52 +18,25 @@ the change rather than two full copies of the map. (Rows written before patches 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import jsonpatch
+import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 
+from assistant.db import ensure_schema, is_sqlite, make_engine
+from assistant.db.engine import WRITE
+from assistant.db.tables import changes, chat, interview, maps
 from assistant.schema import JourneyMap, now
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS maps (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    data TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    map_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    tool TEXT NOT NULL,
-    args TEXT NOT NULL,
-    source TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    before TEXT,
-    undone INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS changes_map ON changes(map_id, seq);
-CREATE TABLE IF NOT EXISTS chat (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    map_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    role TEXT NOT NULL,
-    content TEXT NOT NULL,
-    meta TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS chat_map ON chat(map_id, seq);
-CREATE TABLE IF NOT EXISTS interview (
-    map_id TEXT PRIMARY KEY,
-    data TEXT NOT NULL
-);
-"""
 
 
 class MapNotFound(KeyError):
@@ -79,63 +55,150 @@ class Change:
     undone: bool
 
 
-class Store:
-    """All maps of one workspace in one SQLite file."""
+# A database server is shared through one pooled engine per URL in a process (every browser
+# tab opens a store); a SQLite store owns its engine, as it owned its connection, and closes it.
+_shared: dict[str, sa.Engine] = {}
+_shared_lock = threading.Lock()
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            self.path, timeout=30, check_same_thread=False, isolation_level=None
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
-        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(changes)")}
-        if "patch" not in columns:
-            with suppress(sqlite3.OperationalError):  # another process added it first
-                self._conn.execute("ALTER TABLE changes ADD COLUMN patch TEXT")
-        self._lock = threading.RLock()
-        """One connection serves every thread of this store: one statement or transaction
-        at a time (other stores, in this process or others, wait on SQLite's own lock)."""
+
+def _engine_for(url: str) -> tuple[sa.Engine, bool]:
+    if is_sqlite(url):
+        return make_engine(url), True
+    with _shared_lock:
+        if url not in _shared:
+            _shared[url] = make_engine(url)
+        return _shared[url], False
+
+
+# Statements built once (building a SQLAlchemy expression costs more than running it on SQLite).
+_KEY = (maps.c.name == sa.bindparam("key")) | (maps.c.id == sa.bindparam("key"))
+_DATA = sa.select(maps.c.data).where(_KEY)
+_DATA_LOCKED = _DATA.with_for_update()
+_SNAPSHOT = sa.select(maps.c.id, maps.c.updated_at, sa.func.length(maps.c.data)).where(_KEY)
+_EXISTS = sa.select(maps.c.id).where(_KEY)
+_STATE = sa.select(interview.c.data).where(interview.c.map_id == sa.bindparam("map_id"))
+_MESSAGES = (
+    sa.select(chat.c.role, chat.c.content, chat.c.meta)
+    .where(chat.c.map_id == sa.bindparam("map_id"))
+    .order_by(chat.c.seq.desc())
+    .limit(sa.bindparam("limit"))
+)
+_COUNT = sa.select(sa.func.count()).where(
+    (changes.c.map_id == sa.bindparam("map_id")) & (changes.c.tool != "undo")
+)
+
+
+def _upsert_state(dialect: Any) -> sa.Executable:
+    upsert = dialect.insert(interview).values(
+        map_id=sa.bindparam("map_id"), data=sa.bindparam("data")
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=[interview.c.map_id], set_={"data": upsert.excluded.data}
+    )
+
+
+_UPSERT_STATE = {"sqlite": _upsert_state(sqlite), "postgresql": _upsert_state(postgresql)}
+
+
+def to_url(where: str | Path) -> str:
+    """A SQLAlchemy URL from a URL or a SQLite file path."""
+    text = str(where)
+    return text if "://" in text else f"sqlite:///{Path(text)}"
+
+
+class Store:
+    """All maps of one workspace database: `Settings.database` (a URL) or a SQLite file."""
+
+    def __init__(self, where: str | Path, read_only: bool = False) -> None:
+        self.url = to_url(where)
+        self.sqlite = is_sqlite(self.url)
+        database = make_url(self.url).database
+        self.path: Path | None = Path(database) if self.sqlite and database else None
+        """The SQLite file (None on a database server)."""
+        if read_only:  # see open_read_only: no schema upgrade, no journal settings
+            self.engine, self._own = make_engine(self.url, read_only=True), True
+        else:
+            self.engine, self._own = _engine_for(self.url)
+            ensure_schema(self.url, self.engine)
+        self._local = threading.local()
         self._snapshots: dict[str, tuple[tuple[str, int], JourneyMap]] = {}
+        self._compiled: dict[int, tuple[str, Any]] = {}
 
     def close(self) -> None:
-        self._conn.close()
+        if self._own:
+            self.engine.dispose()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: it holds the database's write lock from its first statement,
-        so what is read inside it is what the change applies to."""
-        with self._lock:
-            if self._conn.in_transaction:  # nested: part of the caller's transaction
-                yield self._conn
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error. What
+        is read through this store inside it (in this thread) is read in it, the map's row
+        locked, so what is read is what the change applies to. Nested: part of the outer one."""
+        current: sa.Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            self._local.conn = conn
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                yield conn
+            finally:
+                self._local.conn = None
 
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        current: sa.Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _in_transaction(self) -> bool:
+        return getattr(self._local, "conn", None) is not None
+
+    def _rows(self, statement: sa.Executable, params: dict[str, Any]) -> list[tuple]:
+        """Run one of the prebuilt reads above on the DBAPI cursor, compiled once per store.
+        The reads of every turn (is the map still as cached? the state, the chat) cost ~10x
+        less this way than through SQLAlchemy's execution layer (measured on SQLite:
+        ~0.6 ms vs ~0.07 ms per snapshot check); writes go through SQLAlchemy as usual."""
+        found = self._compiled.get(id(statement))
+        if found is None:
+            compiled = statement.compile(dialect=self.engine.dialect)  # type: ignore[attr-defined]
+            found = (str(compiled), compiled)
+            self._compiled[id(statement)] = found
+        sql, compiled = found
+        values = compiled.construct_params(params)
+        args: Any = [values[n] for n in compiled.positiontup] if compiled.positional else values
+        with self._reading() as db:
+            raw = db.connection.dbapi_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                cursor.execute(sql, args)
+                return list(cursor.fetchall())
+            finally:
+                cursor.close()
 
     # maps ---------------------------------------------------------------------------------
     def create(self, name: str, language: str = "en") -> JourneyMap:
         journey = JourneyMap(name=check_name(name), language=language)  # type: ignore[arg-type]
-        with self.transaction() as db:
-            if db.execute("SELECT 1 FROM maps WHERE name = ?", (journey.name,)).fetchone():
-                raise ValueError(f"A map named '{journey.name}' already exists.")
-            db.execute(
-                "INSERT INTO maps VALUES (?, ?, ?, ?)",
-                (journey.id, journey.name, journey.model_dump_json(), _ts(journey.updated_at)),
-            )
-            self._log(
-                db, journey.id, "create_map", {"name": name}, "user", f"Created map '{name}'.", None
-            )
+        try:
+            with self.transaction() as db:
+                if db.execute(sa.select(maps.c.id).where(maps.c.name == journey.name)).first():
+                    raise ValueError(f"A map named '{journey.name}' already exists.")
+                db.execute(
+                    maps.insert().values(
+                        id=journey.id,
+                        name=journey.name,
+                        data=journey.model_dump_json(),
+                        updated_at=_ts(journey.updated_at),
+                    )
+                )
+                self._log(
+                    db, journey.id, "create_map", {"name": name}, "user", f"Created map '{name}'."
+                )
+        except sa.exc.IntegrityError as exc:  # created by another process a moment ago
+            raise ValueError(f"A map named '{journey.name}' already exists.") from exc
         return journey
 
     def load(self, name_or_id: str) -> JourneyMap:
@@ -143,10 +206,9 @@ class Store:
         return JourneyMap.model_validate_json(self.load_raw(name_or_id))
 
     def load_raw(self, name_or_id: str) -> str:
-        """The map's stored JSON (inside a transaction: as locked by it)."""
-        rows = self._query(
-            "SELECT data FROM maps WHERE name = ? OR id = ?", (name_or_id, name_or_id)
-        )
+        """The map's stored JSON (inside a transaction: read in it, the row locked)."""
+        query = _DATA_LOCKED if self._in_transaction() and not self.sqlite else _DATA
+        rows = self._rows(query, {"key": name_or_id})
         if not rows:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
         return str(rows[0][0])
@@ -155,14 +217,11 @@ class Store:
         """The map as stored, shared and cached until it changes: READ ONLY (use `load` to
         get a copy to change). A turn reads the map several times; parsing it each time
         was most of a guided turn's cost, while this check is one tiny query."""
-        rows = self._query(
-            "SELECT id, updated_at, length(data) FROM maps WHERE name = ? OR id = ?",
-            (name_or_id, name_or_id),
-        )
+        rows = self._rows(_SNAPSHOT, {"key": name_or_id})
         row = rows[0] if rows else None
         if row is None:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
-        key = (row[1], row[2])
+        key = (str(row[1]), int(row[2]))
         cached = self._snapshots.get(row[0])
         if cached is None or cached[0] != key:
             cached = (key, self.load(row[0]))
@@ -170,10 +229,11 @@ class Store:
         return cached[1]
 
     def exists(self, name: str) -> bool:
-        return bool(self._query("SELECT 1 FROM maps WHERE name = ? OR id = ?", (name, name)))
+        return bool(self._rows(_EXISTS, {"key": name}))
 
     def list_maps(self) -> list[JourneyMap]:
-        rows = self._query("SELECT data FROM maps ORDER BY updated_at DESC")
+        with self._reading() as db:
+            rows = db.execute(sa.select(maps.c.data).order_by(maps.c.updated_at.desc())).all()
         return [JourneyMap.model_validate_json(r[0]) for r in rows]
 
     def write_change(
@@ -188,17 +248,10 @@ class Store:
         """Inside `transaction()`, after reading `before` in it: write the validated new map
         and its change-log row. Returns (change seq, map before, map after) as JSON dicts."""
         with self.transaction() as db:
-            after.updated_at = now()
-            after_json = after.model_dump_json()
-            cur = db.execute(
-                "UPDATE maps SET name = ?, data = ?, updated_at = ? WHERE id = ?",
-                (after.name, after_json, _ts(after.updated_at), after.id),
-            )
-            if cur.rowcount != 1:
-                raise MapNotFound(f"Map '{after.name}' no longer exists.")
+            after_json = self._write_map(db, after)
             old, new = json.loads(before), json.loads(after_json)
             back = jsonpatch.make_patch(new, old).to_string()
-            seq = self._log(db, after.id, tool, args, source, summary, None, back)
+            seq = self._log(db, after.id, tool, args, source, summary, patch=back)
         return seq, old, new
 
     def save_change(
@@ -225,73 +278,79 @@ class Store:
         only when that change is row `expect`. `state` (the conversation's, as JSON) is
         written in the same transaction. Returns (map, summary, seq, before, after)."""
         with self.transaction() as db:
+            try:
+                current = json.loads(self.load_raw(map_id))  # locks the map first
+            except MapNotFound:
+                return None
             row = db.execute(
-                "SELECT seq, before, patch, summary FROM changes WHERE map_id = ? AND undone = 0"
-                " AND (before IS NOT NULL OR patch IS NOT NULL) ORDER BY seq DESC LIMIT 1",
-                (map_id,),
-            ).fetchone()
+                sa.select(changes.c.seq, changes.c.before, changes.c.patch, changes.c.summary)
+                .where(
+                    (changes.c.map_id == map_id)
+                    & (changes.c.undone == 0)
+                    & (changes.c.before.is_not(None) | changes.c.patch.is_not(None))
+                )
+                .order_by(changes.c.seq.desc())
+                .limit(1)
+            ).first()
             if row is None or (expect is not None and row[0] != expect):
                 return None
             seq, before, patch, summary = row
-            current = json.loads(self.load_raw(map_id))
             if patch is not None:
                 restored = JourneyMap.model_validate(jsonpatch.apply_patch(current, patch))
             else:
                 restored = JourneyMap.model_validate_json(before)
-            restored.updated_at = now()
-            restored_json = restored.model_dump_json()
-            db.execute(
-                "UPDATE maps SET name = ?, data = ?, updated_at = ? WHERE id = ?",
-                (restored.name, restored_json, _ts(restored.updated_at), map_id),
-            )
-            db.execute("UPDATE changes SET undone = 1 WHERE seq = ?", (seq,))
-            self._log(db, map_id, "undo", {"seq": seq}, "user", f"Undid: {summary}", None)
+            restored_json = self._write_map(db, restored)
+            db.execute(changes.update().where(changes.c.seq == seq).values(undone=1))
+            self._log(db, map_id, "undo", {"seq": seq}, "user", f"Undid: {summary}")
             if state is not None:
                 self._write_state(db, map_id, state)
         return restored, summary, seq, current, json.loads(restored_json)
 
     def rename(self, name: str, new_name: str) -> JourneyMap:
         new_name = check_name(new_name)
-        with self.transaction():
-            before = self.load_raw(name)
-            after = JourneyMap.model_validate_json(before)
-            if self.exists(new_name) and after.name != new_name:
-                raise ValueError(f"A map named '{new_name}' already exists.")
-            after.name = new_name
-            self.write_change(
-                before,
-                after,
-                "rename_map",
-                {"new_name": new_name},
-                "user",
-                f"Renamed map '{name}' to '{new_name}'.",
-            )
+        try:
+            with self.transaction():
+                before = self.load_raw(name)
+                after = JourneyMap.model_validate_json(before)
+                if self.exists(new_name) and after.name != new_name:
+                    raise ValueError(f"A map named '{new_name}' already exists.")
+                after.name = new_name
+                self.write_change(
+                    before,
+                    after,
+                    "rename_map",
+                    {"new_name": new_name},
+                    "user",
+                    f"Renamed map '{name}' to '{new_name}'.",
+                )
+        except sa.exc.IntegrityError as exc:  # taken by another process a moment ago
+            raise ValueError(f"A map named '{new_name}' already exists.") from exc
         return after
 
     def delete(self, name: str) -> None:
         journey = self.load(name)
         with self.transaction() as db:
-            db.execute("DELETE FROM maps WHERE id = ?", (journey.id,))
-            db.execute("DELETE FROM changes WHERE map_id = ?", (journey.id,))
-            db.execute("DELETE FROM chat WHERE map_id = ?", (journey.id,))
-            db.execute("DELETE FROM interview WHERE map_id = ?", (journey.id,))
+            db.execute(maps.delete().where(maps.c.id == journey.id))
+            for table in (changes, chat, interview):
+                db.execute(table.delete().where(table.c.map_id == journey.id))
             # The LLM agent's token usage rows live in the same file (assistant/agent/usage.py).
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage'").fetchone():
-                db.execute("DELETE FROM usage WHERE map_id = ?", (journey.id,))
+            if sa.inspect(db).has_table("usage"):
+                db.execute(sa.text("DELETE FROM usage WHERE map_id = :m"), {"m": journey.id})
 
     def change_count(self, map_id: str) -> int:
         """How many changes (not undos) the map's log holds."""
-        rows = self._query(
-            "SELECT COUNT(*) FROM changes WHERE map_id = ? AND tool != 'undo'", (map_id,)
-        )
-        return int(rows[0][0])
+        return int(self._rows(_COUNT, {"map_id": map_id})[0][0] or 0)
 
     def changes(self, map_id: str, limit: int = 1000) -> list[Change]:
-        rows = self._query(
-            "SELECT seq, at, tool, args, source, summary, undone FROM changes WHERE map_id = ?"
-            " ORDER BY seq DESC LIMIT ?",
-            (map_id, limit),
+        c = changes.c
+        query = (
+            sa.select(c.seq, c.at, c.tool, c.args, c.source, c.summary, c.undone)
+            .where(c.map_id == map_id)
+            .order_by(c.seq.desc())
+            .limit(limit)
         )
+        with self._reading() as db:
+            rows = db.execute(query).all()
         return [Change(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], bool(r[6])) for r in rows][
             ::-1
         ]
@@ -306,72 +365,93 @@ class Store:
         state: str | None = None,
     ) -> None:
         """Append to the chat transcript, with the conversation's state (JSON) when given, in
-        one transaction. Committed without its own fsync (synchronous=NORMAL: in WAL mode a
-        killed process still loses nothing; only a power cut could drop the last lines, and
-        the next map change's FULL commit syncs them too). Map changes stay FULL."""
-        with self._lock:
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+        one transaction. Committed without its own fsync: on SQLite synchronous=NORMAL (in WAL
+        mode a killed process still loses nothing; only a power cut could drop the last lines,
+        and the next map change's FULL commit syncs them too), on PostgreSQL with
+        synchronous_commit off for this transaction. Map changes stay fully synced."""
+        row = {
+            "map_id": map_id,
+            "at": _ts(now()),
+            "role": role,
+            "content": content,
+            "meta": json.dumps(meta or {}),
+        }
+        if self._in_transaction():
+            with self.transaction() as db:
+                db.execute(chat.insert().values(**row))
+                if state is not None:
+                    self._write_state(db, map_id, state)
+            return
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
+            raw = conn.connection.dbapi_connection  # the PRAGMA must run outside a transaction
+            if self.sqlite and raw is not None:
+                raw.execute("PRAGMA synchronous=NORMAL")
             try:
-                with self.transaction() as db:
-                    db.execute(
-                        "INSERT INTO chat (map_id, at, role, content, meta) VALUES (?, ?, ?, ?, ?)",
-                        (map_id, _ts(now()), role, content, json.dumps(meta or {})),
-                    )
+                with conn.begin():
+                    if not self.sqlite:
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    conn.execute(chat.insert().values(**row))
                     if state is not None:
-                        self._write_state(db, map_id, state)
+                        self._write_state(conn, map_id, state)
             finally:
-                self._conn.execute("PRAGMA synchronous=FULL")
+                if self.sqlite and raw is not None:
+                    raw.execute("PRAGMA synchronous=FULL")
 
     def messages(self, map_id: str, limit: int = 200) -> list[dict]:
-        rows = self._query(
-            "SELECT role, content, meta FROM chat WHERE map_id = ? ORDER BY seq DESC LIMIT ?",
-            (map_id, limit),
-        )
+        rows = self._rows(_MESSAGES, {"map_id": map_id, "limit": limit})
         return [{"role": r[0], "content": r[1], "meta": json.loads(r[2])} for r in rows][::-1]
 
     # interview state ----------------------------------------------------------------------
     def load_state(self, map_id: str) -> str | None:
         """The conversation's state as stored (JSON), or None for a map never talked about."""
-        rows = self._query("SELECT data FROM interview WHERE map_id = ?", (map_id,))
+        rows = self._rows(_STATE, {"map_id": map_id})
         return str(rows[0][0]) if rows else None
 
     def save_state(self, map_id: str, state: str) -> None:
         with self.transaction() as db:
             self._write_state(db, map_id, state)
 
-    def _write_state(self, db: sqlite3.Connection, map_id: str, state: str) -> None:
-        db.execute(
-            "INSERT INTO interview (map_id, data) VALUES (?, ?)"
-            " ON CONFLICT(map_id) DO UPDATE SET data = excluded.data",
-            (map_id, state),
+    def _write_state(self, db: sa.Connection, map_id: str, state: str) -> None:
+        db.execute(_UPSERT_STATE[db.dialect.name], {"map_id": map_id, "data": state})
+
+    # inside a write transaction -----------------------------------------------------------
+    def _write_map(self, db: sa.Connection, after: JourneyMap) -> str:
+        after.updated_at = now()
+        data = after.model_dump_json()
+        done = db.execute(
+            maps.update()
+            .where(maps.c.id == after.id)
+            .values(name=after.name, data=data, updated_at=_ts(after.updated_at))
         )
+        if done.rowcount != 1:
+            raise MapNotFound(f"Map '{after.name}' no longer exists.")
+        return data
 
     def _log(
         self,
-        db: sqlite3.Connection,
+        db: sa.Connection,
         map_id: str,
         tool: str,
         args: dict,
         source: str,
         summary: str,
-        before: str | None,
+        before: str | None = None,
         patch: str | None = None,
     ) -> int:
-        cur = db.execute(
-            "INSERT INTO changes (map_id, at, tool, args, source, summary, before, patch)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                map_id,
-                _ts(now()),
-                tool,
-                json.dumps(args, default=str),
-                source,
-                summary,
-                before,
-                patch,
-            ),
+        done = db.execute(
+            changes.insert().values(
+                map_id=map_id,
+                at=_ts(now()),
+                tool=tool,
+                args=json.dumps(args, default=str),
+                source=source,
+                summary=summary,
+                before=before,
+                patch=patch,
+            )
         )
-        return int(cur.lastrowid or 0)
+        key = done.inserted_primary_key
+        return int(key[0]) if key else 0
 
 
 NAME_RULE = (
@@ -393,16 +473,18 @@ def _ts(moment: datetime) -> str:
 
 
 def open_read_only(path: Path) -> Store:
-    """The workspace's maps from a database that cannot be written (a read-only folder or
-    file): listing, showing and exporting work; a change fails with SQLite's 'readonly'."""
+    """The workspace's maps from a SQLite database that cannot be written (a read-only folder
+    or file): listing, showing and exporting work; a change fails with SQLite's 'readonly'."""
     if not Path(path).is_file():
         raise FileNotFoundError(2, "No such file or directory", str(path))
-    store = Store.__new__(Store)
-    store.path = Path(path)
     # immutable=1: no -shm/-wal files are created (the folder may be read-only too).
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
-    store._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-    store._conn.execute("SELECT count(*) FROM maps").fetchone()  # a garbage file fails here
-    store._lock = threading.RLock()
-    store._snapshots = {}
+    where = quote(str(Path(path).resolve()))
+    store = Store(f"sqlite:///file:{where}?mode=ro&immutable=1&uri=true", read_only=True)
+    store.path = Path(path)
+    try:
+        store.change_count("")  # a garbage file fails here
+    except sa.exc.DBAPIError as exc:
+        if isinstance(exc.orig, BaseException):
+            raise exc.orig from exc
+        raise
     return store

@@ -119,3 +119,23 @@ def _shared_card_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop("JOURNEY_CACHE_DIR", None)
     else:
         os.environ["JOURNEY_CACHE_DIR"] = previous
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the whole run (see tests/pgcluster.py)."""
+    from pgcluster import Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found: "
+            "`make test` installs Debian's postgresql package"
+        )
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> str:
+    """The SQLAlchemy URL of a fresh, empty database in the throwaway cluster."""
+    return str(pg_cluster.new_database())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
 from langchain_core.messages import ToolMessage
 
 from assistant.gap import Gap
@@ -102,10 +103,14 @@ def test_change_log_keeps_patches_not_two_maps(home: Path) -> None:
         session.tools.call(
             "add_stage_items", {"stage": "1", "field": "goals", "items": [{"text": f"goal {n}"}]}
         )
-    rows = session.store._query(
-        "SELECT tool, length(patch), length(coalesce(before, '')) FROM changes WHERE map_id = ?",
-        (session.map_id,),
-    )
+    with session.store.engine.connect() as db:
+        rows = db.execute(
+            sa.text(
+                "SELECT tool, length(patch), length(coalesce(before, '')) FROM changes"
+                " WHERE map_id = :m"
+            ),
+            {"m": session.map_id},
+        ).all()
     small = [r for r in rows if r[0] == "add_stage_items"]
     assert len(small) == 20 and all(r[1] < 2_000 and r[2] == 0 for r in small)
     # undo walks the patches back to the start
@@ -121,8 +126,11 @@ def test_old_change_rows_with_a_full_before_still_undo(home: Path) -> None:
     session.tools.call("set_context", {"company": "Acme"})
     with store.transaction() as db:  # a row as written before patches existed
         db.execute(
-            "UPDATE changes SET patch = NULL, before = ? WHERE seq = (SELECT max(seq) FROM changes)",
-            (before,),
+            sa.text(
+                "UPDATE changes SET patch = NULL, before = :before"
+                " WHERE seq = (SELECT max(seq) FROM changes)"
+            ),
+            {"before": before},
         )
     assert session.tools.call("undo_last_change").ok
     assert session.map.context.company is None

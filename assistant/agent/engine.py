@@ -313,8 +313,10 @@ class AgentEngine:
         self.last_usage = usage
         if not usage.calls:
             return
-        if self._usage is None or self._usage.path != session.store.path:
-            self._usage = UsageLog(session.store.path)
+        # Usage rows live in the workspace's SQLite file (also when maps are on a server).
+        path = session.store.path or session.settings.db_path
+        if self._usage is None or self._usage.path != path:
+            self._usage = UsageLog(path)
         self._usage.record(session.map_id, usage)
 
     def _reply(

@@ -29,7 +29,7 @@ def _map_id(settings: Settings, map_name: str | None) -> str | None:
     from assistant.text_safety import printable
 
     try:
-        return Store(settings.db_path).load(map_name).id
+        return Store(settings.database).load(map_name).id
     except MapNotFound as exc:
         console.print(
             f"[red]No map named '{escape(printable(map_name))}' in this workspace.[/red] "
@@ -146,7 +146,7 @@ def evidence_command(
 
     settings = get_settings(home=home)
     try:
-        journey = Store(settings.db_path).load(name)
+        journey = Store(settings.database).load(name)
     except MapNotFound as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
@@ -177,7 +177,7 @@ def evidence_command(
             from tools.context import ToolContext, ToolError
             from tools.evidence_tools import suggest_from_research
 
-            ctx = ToolContext(Store(settings.db_path), journey.id, settings, kb)
+            ctx = ToolContext(Store(settings.database), journey.id, settings, kb)
             try:
                 written = suggest_from_research(ctx, current.id, k)
             except ToolError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.accounts.web import MapScope
 from assistant.settings import Settings, get_settings
 from assistant.visual.labels import fill, labels
 from assistant.web import edit_panel, views
@@ -40,10 +41,11 @@ def _close(session: Any) -> None:
         session.store.close()
 
 
-def create_app(settings: Settings | None = None) -> gr.Blocks:
-    """The whole web app for one workspace (`settings.home`)."""
+def create_app(settings: Settings | None = None, scope: MapScope | None = None) -> gr.Blocks:
+    """The whole web app for one workspace (`settings.home`); `scope` limits every map action
+    to the signed-in user's roles (assistant/accounts/web.py)."""
     settings = settings or get_settings()
-    h = Handlers(settings)
+    h = Handlers(settings, scope)
     t = labels("en")
     a, types = t["app"], ", ".join(RESEARCH_TYPES)
 
@@ -249,7 +251,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 messages,
                 *h.panels(sess),
                 f"## {labels(language)['app']['title']} · {journey.name}",
-                gr.update(choices=h.map_names(), value=journey.name),
+                gr.update(choices=h.map_names(h.user_of(sess)), value=journey.name),
                 *_ideas(sess),
                 note,
                 h.version(sess),
@@ -259,15 +261,16 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
 
         def on_load(saved_name: str | None, request: gr.Request) -> tuple:
             wanted = request.query_params.get("map") if request else None
-            return show_opened(*h.resume(wanted, saved_name))
+            user = request.username if request else None
+            return show_opened(*h.resume(wanted, saved_name, user))
 
-        def on_open(name: str, old: Any) -> tuple:
-            sess, messages = _call(h.open, name)
+        def on_open(name: str, old: Any, request: gr.Request) -> tuple:
+            sess, messages = _call(h.open, name, False, request.username)
             _close(old)
             return show_opened(sess, messages, _note(sess, "opened", sess.map.name))
 
-        def on_create(name: str, old: Any) -> tuple:
-            sess, messages = _call(h.open, name, True)
+        def on_create(name: str, old: Any, request: gr.Request) -> tuple:
+            sess, messages = _call(h.open, name, True, request.username)
             _close(old)
             return show_opened(sess, messages, _note(sess, "created", sess.map.name))
 
@@ -285,7 +288,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
                 return
             if sess is None:  # sent before the page finished loading: open the map it would
                 wanted = request.query_params.get("map") if request else None
-                sess, messages = _call(h.resume, wanted, saved_name, False)
+                user = request.username if request else None
+                sess, messages = _call(h.resume, wanted, saved_name, user, False)
+            sess = _call(h.ensure, sess, "edit")
             skip = [gr.skip()] * len(panels)
             for shown, final in h.chat(sess, text, messages):
                 if final:
@@ -307,7 +312,7 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
             return (
                 name,
                 f"## {labels(language)['app']['title']} · {name}",
-                gr.update(choices=h.map_names(), value=name),
+                gr.update(choices=h.map_names(h.user_of(sess)), value=name),
                 h.panels(sess)[0],
                 _note(sess, "renamed", name),
             )
@@ -315,8 +320,9 @@ def create_app(settings: Settings | None = None) -> gr.Blocks:
         def on_delete(yes: bool, sess: Any) -> tuple:
             sess = _call(h.ensure, sess)
             gone = sess.map.name
+            user = h.user_of(sess)
             _call(h.delete, sess, yes)
-            new_sess, messages = h.resume(None, None)
+            new_sess, messages = h.resume(None, None, user)
             return show_opened(new_sess, messages, _note(new_sess, "deleted", gone))
 
         def on_ingest(paths: list[str] | None, sess: Any, bar=gr.Progress()):  # type: ignore[no-untyped-def]  # noqa: B008

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.accounts.web import AccessDenied, MapScope
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.visual.labels import labels
@@ -33,9 +34,11 @@ class WebError(Exception):
 class Handlers:
     """The behaviour behind the page; `app.py` wires these to components."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, scope: MapScope | None = None) -> None:
         self.settings = settings
         self.exports_dir = settings.home / "exports"
+        self.scope = scope
+        """Per-user map access (assistant/accounts/web.py); None: one person, every map."""
 
     # sessions ------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -52,30 +55,40 @@ class Handlers:
         warm_up(self.settings, self.settings.language)
 
     def store(self) -> Store:
-        return Store(self.settings.db_path)
+        return Store(self.settings.database)
 
-    def map_names(self) -> list[str]:
+    def map_names(self, user: str | None = None) -> list[str]:
+        """The maps this user may see (every map when access is not scoped)."""
         store = self.store()
         try:
-            return views.map_choices(store.list_maps())
+            maps = store.list_maps()
         finally:
             store.close()
+        if self.scope is not None:
+            maps = self.scope.visible(self.scope.user(user), maps)
+        return views.map_choices(maps)
 
     def open(
-        self, name: str | None, create: bool = False, opening: bool = True
+        self,
+        name: str | None,
+        create: bool = False,
+        user: str | None = None,
+        opening: bool = True,
     ) -> tuple[Session, list[dict]]:
-        """Open (or with `create`, create) a map; returns the session and the chat to show:
-        the stored transcript, then (with `opening`) the opening message."""
+        """Open (or with `create`, create) a map for `user`; returns the session and the chat
+        to show: the stored transcript, then (with `opening`) the opening message."""
         from assistant.session import open_session
 
         name = (name or "").strip()
         if create and not name:
             raise WebError("Give the new map a name.")
-        names = self.map_names()
+        names = self.map_names(user)
         if create and name in names:
             raise WebError(f"A map named '{name}' already exists: open it from the list.")
         if not create and name and name not in names:
             raise WebError(f"No map named '{name}'.")
+        if self.scope is not None and not create and not name:
+            raise WebError("Open or create a map first (Maps tab).")
         try:
             session = open_session(
                 map=name or None, new=create, settings=self.settings, home=self.settings.home
@@ -83,32 +96,68 @@ class Handlers:
         except (ValueError, RuntimeError) as exc:
             raise WebError(str(exc)) from exc
         session.front_end = "web"
+        if self.scope is not None:
+            owner = self.scope.user(user)
+            if create:
+                self.scope.created(owner, session.map_id)
+            self.scope.bind(session, owner)
         if not opening:
             return session, views.history_messages(session.history())
         session.start()  # stored in the transcript with the rest
         return session, views.history_messages(session.history())
 
     def resume(
-        self, wanted: str | None, saved: str | None, opening: bool = True
+        self,
+        wanted: str | None,
+        saved: str | None,
+        user: str | None = None,
+        opening: bool = True,
     ) -> tuple[Session, list[dict]]:
         """First page load: the map in the URL, else the one this browser used, else the most
-        recent map, else a new one. A message sent before the page finished loading resumes
-        the same way, without a second opening message (`opening=False`)."""
-        names = self.map_names()
+        recent map, else a new one (only among the maps `user` may see). A message sent
+        before the page finished loading resumes the same way, without a second opening
+        message (`opening=False`)."""
+        names = self.map_names(user)
         for candidate in (wanted, saved):
             if candidate and candidate in names:
-                return self.open(candidate, opening=opening)
+                return self.open(candidate, user=user, opening=opening)
         if names:
-            return self.open(names[0], opening=opening)
+            return self.open(names[0], user=user, opening=opening)
+        if self.scope is not None:  # a first visit: a map of their own, under a free name
+            return self.open(self._free_name(), create=True, user=user, opening=opening)
         try:
             return self.open(DEFAULT_MAP, create=True, opening=opening)
         except WebError:  # another request of this page created it a moment ago
             return self.open(DEFAULT_MAP, opening=opening)
 
-    def ensure(self, session: Session | None) -> Session:
+    def _free_name(self) -> str:
+        store = self.store()
+        try:
+            name, n = DEFAULT_MAP, 1
+            while store.exists(name):
+                n += 1
+                name = f"{DEFAULT_MAP}-{n}"
+            return name
+        finally:
+            store.close()
+
+    def ensure(self, session: Session | None, action: str = "view") -> Session:
+        """The tab's session, when its user may still do `action` on its map."""
         if session is None:
             raise WebError("Open or create a map first (Maps tab).")
+        if self.scope is not None:
+            try:
+                self.scope.require(self.scope.user_of(session), session.map_id, action)
+            except AccessDenied as exc:
+                raise WebError(str(exc)) from exc
         return session
+
+    def user_of(self, session: Session | None) -> str | None:
+        """The name of the user who opened this tab's session (None when not scoped)."""
+        if self.scope is None or session is None:
+            return None
+        found = self.scope.user_of(session)
+        return found.name if found is not None else None
 
     def panels(self, session: Session) -> tuple[str, str, str]:
         """The live map, the progress meter and the next question's purpose (which carries an
@@ -147,6 +196,7 @@ class Handlers:
         the reply (also when the browser goes away mid-stream and this generator is closed)."""
         from assistant.session import Reply
 
+        self.ensure(session, "edit")
         messages = list(messages or []) + [views.user_message(text)]
         messages.append({"role": "assistant", "content": ""})
         streamed = ""
@@ -165,6 +215,7 @@ class Handlers:
 
     # maps ------------------------------------------------------------------------------------
     def rename(self, session: Session, new_name: str) -> str:
+        self.ensure(session, "rename")
         new_name = (new_name or "").strip()
         if not new_name:
             raise WebError("Type the new name first.")
@@ -177,10 +228,13 @@ class Handlers:
     def delete(self, session: Session, confirm: bool) -> None:
         from assistant.retrieval.research import delete_map_research
 
+        self.ensure(session, "delete")
         if not confirm:
             raise WebError("Tick 'Yes, delete this map' to confirm.")
         journey = session.map
         session.store.delete(journey.name)
+        if self.scope is not None:
+            self.scope.deleted(session.map_id)
         session.store.close()
         delete_map_research(self.settings, journey.id)
 
@@ -192,6 +246,7 @@ class Handlers:
             from assistant.ingest_jobs import JOBS
         except ImportError as exc:  # the research ingest is optional in this build
             raise WebError("Research upload is not available in this build.") from exc
+        self.ensure(session, "edit")
         if not files:
             raise WebError("Choose one or more files first.")
         kb = session.context.knowledge
@@ -210,6 +265,7 @@ class Handlers:
 
     # ideas -----------------------------------------------------------------------------------
     def set_ideas(self, session: Session, ids: list[str], status: str) -> str:
+        self.ensure(session, "edit")
         if not ids:
             raise WebError("Pick one or more ideas first.")
         result = session.tools.call("set_idea_status", {"item_ids": ids, "status": status})
@@ -220,6 +276,7 @@ class Handlers:
 
     def ideas_file(self, session: Session, include_rejected: bool = False) -> str:
         """The content calendar as a CSV download (rejected ideas only when asked)."""
+        self.ensure(session, "view")
         journey = session.map
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
         path = folder / f"{file_stem(journey.name)}-content-calendar.csv"
@@ -228,6 +285,7 @@ class Handlers:
 
     # exports ---------------------------------------------------------------------------------
     def export(self, session: Session, fmt: str) -> str:
+        self.ensure(session, "view")
         if fmt not in EXPORT_FORMATS:
             raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(EXPORT_FORMATS)}.")
         folder = Path(tempfile.mkdtemp(dir=self._exports()))

@@ -27,9 +27,12 @@ def check_database(settings: Settings) -> None:
     or foreign file at start (sqlite3.DatabaseError) instead of failing every click later."""
     import sqlite3
 
+    from assistant.db import is_sqlite
     from assistant.store import Store
 
-    Store(settings.db_path).close()  # creates a fresh workspace; raises on a garbage file
+    Store(settings.database).close()  # creates a fresh workspace; raises on a garbage file
+    if not is_sqlite(settings.database):
+        return  # a database server checks itself; Store raised if it cannot be reached
     with sqlite3.connect(settings.db_path) as db:
         result = db.execute("PRAGMA quick_check").fetchone()
         if not result or result[0] != "ok":
@@ -49,6 +52,7 @@ def launch_app(
     quiet: bool = True,
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
+    from assistant.accounts.web import SignIn, check_bind
     from assistant.web.app import create_app
     from assistant.web.edit_panel import CLICK_JS
     from assistant.web.style import APP_CSS
@@ -56,18 +60,20 @@ def launch_app(
     settings = settings or get_settings()
     credentials = parse_auth(auth if auth is not None else settings.auth)
     check_database(settings)
+    sign_in = SignIn.for_settings(settings, credentials)
+    check_bind(host or settings.host, sign_in.authenticated, settings.allow_public)
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
-    demo = create_app(settings)
+    demo = create_app(settings, sign_in.scope())
     # Each tab has its own session and SQLite connection, so tabs may run side by side.
-    demo.queue(default_concurrency_limit=8)
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     # Uploads get double the ingest limit here so an oversized file still reaches ingest and
     # comes back as a per-file "over the limit" result rather than a bare transport error.
     upload_cap = f"{max(1, int(settings.max_upload_mb * 2))}mb"
     _, url, _ = demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        auth=credentials,
+        **sign_in.launch_kwargs(),
         prevent_thread_lock=True,
         quiet=quiet,
         share=False,
