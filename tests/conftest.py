@@ -119,6 +119,8 @@ def _shared_card_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop("JOURNEY_CACHE_DIR", None)
     else:
         os.environ["JOURNEY_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Any]:
     """One throwaway PostgreSQL cluster for the whole run (see tests/pgcluster.py)."""
