@@ -40,6 +40,10 @@ def test_progress_and_purpose_follow_the_status(tmp_path: Path) -> None:
     st = status(s.map)
     assert st.complete and 'data-percent="100"' in views.progress_html(st)
     assert "Nothing left to ask" in views.purpose_html(s.map, None)
+    # A complete map may still have optional gaps: the banner must not read as unfinished.
+    optional = views.purpose_html(s.map, "stage:1:actions", "en", complete=True)
+    assert "Map complete. Optional next:" in optional and "Next:" not in optional
+    assert "Opcjonalnie" in views.purpose_html(s.map, "stage:1:actions", "pl", complete=True)
     assert views.gap_label(s.map, "stage:2:pain_points").endswith("pain points")
     assert s.map.stages[1].name in views.gap_label(s.map, "stage:2:pain_points")
 

@@ -175,7 +175,7 @@ class Handlers:
         return (
             views.map_panel(journey),
             views.progress_html(st, journey.language),
-            views.purpose_html(journey, st.next_gap, journey.language) + marker,
+            views.purpose_html(journey, st.next_gap, journey.language, st.complete) + marker,
         )
 
     def version(self, session: Session | None) -> str:

@@ -84,8 +84,11 @@ def section_label(key: str, label: str, language: str) -> str:
     return str(names[key]) if key in ("context", "persona", "stages") else label
 
 
-def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> str:
-    """What the next question asks for and why it matters (from prompts/guided/<lang>.yaml)."""
+def purpose_html(
+    journey: JourneyMap, gap: str | None, language: str = "en", complete: bool = False
+) -> str:
+    """What the next question asks for and why it matters (from prompts/guided/<lang>.yaml).
+    On a complete map the next gap is optional, and the banner says so."""
     app = labels(language)["app"]
     if not gap:
         return (
@@ -97,7 +100,8 @@ def purpose_html(journey: JourneyMap, gap: str | None, language: str = "en") -> 
     why = prompts.fill(why, persona=journey.persona.name or "the customer") if why else ""
     return (
         f'<div class="jw-purpose" data-gap="{html.escape(gap)}">'
-        f"<b>{html.escape(app['next'])} {html.escape(gap_label(journey, gap, language))}</b>"
+        f"<b>{html.escape(app['next_optional' if complete else 'next'])} "
+        f"{html.escape(gap_label(journey, gap, language))}</b>"
         f"<span>{html.escape(why)}</span></div>"
     )
 
