@@ -18,6 +18,7 @@ from assistant.agent.prompt import map_state
 from assistant.agent.recovery import claims_a_change
 from assistant.agent.scripted import ScriptedChatModel, call, say
 from assistant.completeness import is_skipped
+from assistant.schema import NAME_MAX
 from assistant.session import Session, open_session
 from assistant.settings import get_settings
 from tools.lean import DATA_CLOSE, DATA_OPEN, LeanTools
@@ -176,6 +177,48 @@ def test_ideas_link_to_any_stage_and_refusals_are_errors(home: Path) -> None:
     journey = session.map
     assert journey.stages[2].content_ideas[0].pain_point_id == last.id
     assert all(i.status == "proposed" for s in journey.stages for i in s.content_ideas)
+
+
+def test_model_written_ideas_are_checked_and_deduplicated(home: Path) -> None:
+    """The same checks as the idea generator's structured output: a title that opens with a
+    hedge and a repeat are skipped with their reasons, the good one is saved, tidied."""
+    session = mapped(agent_session(home, []))
+    pain = session.map.stages[1].pain_points[0]
+    lean(session).call(
+        "propose_ideas",
+        {
+            "ideas": [
+                {"pain_point_id": pain.id, "format": "faq", "title": "Hidden prices, explained"}
+            ]
+        },
+    )
+    ideas = [
+        {"pain_point_id": pain.id, "format": "blog_post", "title": "I think prices are hidden"},
+        {"pain_point_id": pain.id, "format": "email", "title": "Hidden prices explained!"},
+        {
+            "pain_point_id": pain.id,
+            "format": "checklist",
+            "title": "The  the price check before you buy",
+            "channel": "x" * 400,
+        },
+    ]
+
+    def propose(messages: list[BaseMessage]) -> AIMessage:
+        return say("", call("propose_ideas", ideas=ideas))
+
+    session.engine = AgentEngine(
+        session.settings, model=ScriptedChatModel(script=[propose, say("Three ideas to review.")])
+    )
+    reply = session.send("Ideas for the price problem, please")
+    result = next(r for r in reply.results if r.tool == "propose_ideas")
+    skipped = {s.item: s.reason for s in result.skipped}
+    assert set(skipped) == {"I think prices are hidden", "Hidden prices explained!"}
+    assert "lead-in, a hedge" in skipped["I think prices are hidden"]
+    assert skipped["Hidden prices explained!"] == 'it repeats the idea "Hidden prices, explained"'
+    assert [s.index for s in result.skipped] == [0, 1]
+    saved = session.map.stages[1].content_ideas
+    assert [i.text for i in saved] == ["Hidden prices, explained", "The price check before you buy"]
+    assert len(saved[1].channel) == NAME_MAX and result.added == [saved[1].id]
 
 
 # approvals ------------------------------------------------------------------------------------
@@ -342,7 +385,8 @@ def test_state_lists_are_bounded_and_rejected_ideas_are_not_waiting(home: Path) 
     many = [f"pain number {n}" for n in range(40)]
     assert tools.call("update_map", {"operations": [pains_op("2", *many)]}).ok
     pain = session.map.stages[0].pain_points[0]
-    ideas = [{"pain_point_id": pain.id, "format": "email", "title": f"Idea {n}"} for n in range(3)]
+    titles = ["Pricing email", "Onboarding email", "Renewal email"]
+    ideas = [{"pain_point_id": pain.id, "format": "email", "title": t} for t in titles]
     tools.call("propose_ideas", {"ideas": ideas})
     tools.begin_turn()
     first = session.map.stages[0].content_ideas[0]

@@ -88,6 +88,28 @@ def test_ideas_rows_filter_and_content_calendar(tmp_path: Path) -> None:
     assert f"pain:{s.map.stages[0].id}|{pain}" in targets and "" in targets
 
 
+def test_ideas_rows_flag_an_accepted_idea_whose_pain_point_changed(tmp_path: Path) -> None:
+    s = fill_map(new_session(tmp_path / "home"), stages=2)
+    pain = s.map.stages[0].pain_points[0]
+    for title in ("Live Q&A on setup", "Pricing checklist"):
+        call(s, "add_content_idea", stage="1", format="webinar", title=title, pain_point_id=pain.id)
+    ideas = s.map.stages[0].content_ideas
+    call(s, "set_idea_status", item_ids=[i.id for i in ideas], status="accepted")
+    assert all("(" not in r[7] for r in views.idea_rows(s.map)), "no flag before a change"
+    call(s, "update_item", item_id=pain.id, text="Setup fees stay hidden until the contract")
+    rows = views.idea_rows(s.map)
+    assert rows and all(
+        r[7] == "accepted (pain point edited since it was accepted: review)" for r in rows
+    )
+    assert rows[0][4] == "Setup fees stay hidden until the contract"
+    call(s, "remove_item", item_ids=[pain.id])
+    rows = views.idea_rows(s.map)
+    assert rows and all("pain point removed since it was accepted" in r[7] for r in rows)
+    assert rows[0][4] == pain.text, "the pain point's earlier wording stays visible"
+    s.map.language = "pl"
+    assert "problem usunięto po akceptacji" in views.idea_rows(s.map)[0][7]
+
+
 def test_sample_map_is_complete_and_shows_provenance() -> None:
     journey = sample_map()
     assert [s.name for s in journey.stages] == STAGES

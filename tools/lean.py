@@ -27,6 +27,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 
 from assistant import completeness
+from assistant.ideas import checks as idea_checks
 from assistant.schema import ContentIdea, JourneyMap, now
 from assistant.state import PendingChange
 from tools import lean_args as la
@@ -237,26 +238,33 @@ class LeanTools:
         return _result("search", True, text, settled=False)
 
     def _propose_ideas(self, args: la.ProposeIdeas) -> LeanResult:
+        """Model-written ideas pass the idea checks (`assistant/ideas/checks.py`): a badly
+        opening or repeated title is skipped with its reason, the rest are proposed."""
         journey = self.ctx.journey
         stage_of = {p.id: s.id for s in journey.stages for p in s.pain_points}
+        checker = idea_checks.Batch(journey)
         refused: list[str] = []
+        skipped: list[Skip] = []
         batch = []
-        for idea in args.ideas:
+        for index, idea in enumerate(args.ideas):
             stage_id = stage_of.get(idea.pain_point_id)
-            if stage_id is None:
-                refused.append(
-                    f'Error: "{idea.title}" refused: no pain point {idea.pain_point_id}.'
-                )
+            title, problem = idea.title, f"no pain point {idea.pain_point_id}"
+            if stage_id is not None:
+                title, found = checker.check(stage_id, idea.pain_point_id, idea.title)
+                problem = found or ""
+            if problem:
+                refused.append(f'Error: "{title}" refused: {problem}.')
+                skipped.append(Skip(title, problem, index))
                 continue
             batch.append(
                 map_args.AddContentIdea(
                     stage=stage_id,
                     format=idea.format,
-                    title=idea.title,
-                    angle=idea.angle,
+                    title=title,
+                    angle=idea_checks.clip(idea.angle, "angle"),
                     pain_point_id=idea.pain_point_id,
-                    cta=idea.cta,
-                    channel=idea.channel,
+                    cta=idea_checks.clip(idea.cta, "cta"),
+                    channel=idea_checks.clip(idea.channel, "channel"),
                     card_id=idea.card_id,
                     source="assistant",
                 )
@@ -265,7 +273,7 @@ class LeanTools:
         if batch:
             added: list[str] = []
 
-            def mutate(m: JourneyMap) -> str:
+            def mutate(m: JourneyMap) -> Outcome:
                 for one in batch:
                     try:
                         map_tools.add_content_idea(one)(m)
@@ -273,16 +281,21 @@ class LeanTools:
                         added.append(f'{idea.id} {idea.format} "{idea.text}"')
                     except (ToolError, KeyError) as exc:
                         refused.append(f'Error: "{one.title}" refused: {_message(exc)}')
+                        skipped.append(Skip(one.title, _message(exc)))
                 if not added:
                     raise ToolError("no idea added.")
-                return f"Proposed {len(added)} idea(s), waiting for the user's decision: " + (
-                    "; ".join(added)
+                return Outcome(
+                    f"Proposed {len(added)} idea(s), waiting for the user's decision: "
+                    + "; ".join(added),
+                    skipped,
                 )
 
             with contextlib.suppress(ToolError):  # every idea refused: listed below
                 applied = self.ctx.apply("propose_ideas", args, mutate, "assistant")
         text = "\n".join(([applied.summary] if applied else []) + refused)
-        return _result("propose_ideas", applied is not None, text, applied, settled=not refused)
+        result = _result("propose_ideas", applied is not None, text, applied, settled=not refused)
+        result.skipped = list(skipped)
+        return result
 
     def _decide(self, args: la.Decide) -> LeanResult:
         if not args.approve and not args.reject:

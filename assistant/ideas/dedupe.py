@@ -45,7 +45,11 @@ class Seen:
             self.add(title)
 
     def __contains__(self, title: object) -> bool:
-        return isinstance(title, str) and any(same(title, t) for t in self.titles)
+        return isinstance(title, str) and self.match(title) is not None
+
+    def match(self, title: str) -> str | None:
+        """The title already taken that `title` repeats, if any."""
+        return next((t for t in self.titles if same(title, t)), None)
 
     def add(self, title: str) -> None:
         self.titles.append(title)

@@ -28,13 +28,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant import prompts
 from assistant.ideas import dedupe, phases
-from assistant.ideas.core import pain_core, rules
+from assistant.ideas.checks import checked_title, clip
+from assistant.ideas.core import pain_core
 from assistant.ideas.generate import (
     IdeaDraft,
     PainIdeas,
     StageIdeas,
     generate,
-    headline,
     pain_phrase,
     stage_formats,
 )
@@ -230,14 +230,6 @@ def _json(text: str) -> Any:
         return None
 
 
-def _opens_badly(title: str, language: str) -> bool:
-    """A lead-in or hedge at the start ("Like I said", "Credo"), or a lower-case start."""
-    if title[:1].isalpha() and title[:1].islower():
-        return True
-    lead = rules(language).lead.match(title)
-    return bool(lead and lead.end())
-
-
 def _purpose_mix(
     kept: list[IdeaDraft], drafts: list[IdeaDraft], purpose: list[str], want: int
 ) -> list[IdeaDraft]:
@@ -274,10 +266,8 @@ def _accept(
     cards = phases.format_cards()
     kept: list[IdeaDraft] = []
     for idea in ideas:
-        title = headline(idea.title)
-        if idea.format not in fit or title in seen or dedupe.key(title) in taken:
-            continue
-        if _opens_badly(title, language):
+        title, problem = checked_title(idea.title, language)
+        if problem or idea.format not in fit or title in seen or dedupe.key(title) in taken:
             continue
         card = cards.get(idea.format)
         base = fallback.get(idea.format) or (group.drafts[0] if group.drafts else None)
@@ -287,10 +277,10 @@ def _accept(
                 pain_point_id=group.pain.id,
                 format=idea.format,
                 title=title,
-                angle=idea.angle.strip(),
-                question=idea.question.strip() or (base.question if base else ""),
+                angle=clip(idea.angle, "angle"),
+                question=clip(idea.question, "question") or (base.question if base else ""),
                 cta=base.cta if base else "",
-                channel=idea.channel.strip() or (base.channel if base else ""),
+                channel=clip(idea.channel, "channel") or (base.channel if base else ""),
                 card_id=card.card_id if card else None,
                 evidence=([f"card:{card.card_id}"] if card else [])
                 + list(group.pain.provenance.evidence),

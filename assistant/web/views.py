@@ -127,9 +127,12 @@ def idea_rows(
     stage: str | None = None,
     status: str | None = None,
 ) -> list[list[str]]:
-    """Content ideas per stage (stage order), optionally one format, stage (id) or status."""
+    """Content ideas per stage (stage order), optionally one format, stage (id) or status.
+    An accepted idea whose pain point was edited or removed since says so in its status, and
+    keeps the pain point's earlier wording when it left the map."""
     names = format_labels(journey.language)
-    statuses = labels(journey.language)["map"]["statuses"]
+    texts = labels(journey.language)
+    statuses, flags = texts["map"]["statuses"], texts["ideas"]["pain_change"]
     rows = []
     for number, st in enumerate(journey.stages, 1):
         if stage and st.id != stage:
@@ -138,16 +141,21 @@ def idea_rows(
         for idea in st.content_ideas:
             if (fmt and idea.format != fmt) or (status and idea.status != status):
                 continue
+            shown = statuses.get(idea.status, idea.status)
+            pain = pains.get(idea.pain_point_id or "", "")
+            if idea.pain_change is not None:
+                shown += f" ({flags[idea.pain_change.kind]})"
+                pain = pain or idea.pain_change.was
             rows.append(
                 [
                     f"{number}. {st.name}",
                     names.get(idea.format, idea.format),
                     idea.text,
                     idea.angle,
-                    pains.get(idea.pain_point_id or "", ""),
+                    pain,
                     idea.cta,
                     idea.channel,
-                    statuses.get(idea.status, idea.status),
+                    shown,
                     idea.provenance.source.value,
                     idea.id,
                 ]
