@@ -13,21 +13,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant.completeness import ASKED_STAGE_FIELDS
 from assistant.schema import JourneyMap
 
 LIST_FIELDS_PERSONA = ("quantitative", "qualitative", "goals", "challenges", "channels")
-STAGE_FIELDS = (
-    "goals",
-    "actions",
-    "touchpoints",
-    "questions",
-    "thoughts",
-    "emotions",
-    "pain_points",
-    "relief",
-    "milestones",
-    "decision_points",
-)
+STAGE_FIELDS = ASKED_STAGE_FIELDS  # the stage fields the interview asks about
 NO_FACT_INTENTS = {"dont_know", "skip", "question", "off_topic"}
 STAGE_COMMANDS = {"rename_stage", "add_stage", "remove_stage", "move_stage"}
 

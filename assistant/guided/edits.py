@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from assistant import prompts
+from assistant.completeness import ASKED_STAGE_FIELDS
 from assistant.guided import intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
 
@@ -129,18 +130,7 @@ def _all_items(session: Session) -> list[tuple[str, str, int | None, Any]]:
     for field in reading.LIST_PERSONA:
         out += [("persona", field, None, i) for i in getattr(journey.persona, field)]
     for n, stage in enumerate(journey.stages, 1):
-        for field in (
-            "goals",
-            "actions",
-            "touchpoints",
-            "questions",
-            "thoughts",
-            "emotions",
-            "pain_points",
-            "relief",
-            "milestones",
-            "decision_points",
-        ):
+        for field in ASKED_STAGE_FIELDS:
             out += [("stage", field, n, i) for i in getattr(stage, field)]
     return out
 
