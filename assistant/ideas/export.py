@@ -135,14 +135,9 @@ def to_calendar_markdown(
     CTA, channel, status), dated ideas first; every user string is escaped."""
     texts = load(language or journey.language)
     ex = texts.export
-    lines = [f"# {md_text(fill(ex['calendar_title'], map=journey.name, quarter=quarter))}", ""]
-    if journey.persona.name:
-        lines += [md_text(fill(ex["persona"], persona=journey.persona.name)), ""]
+    lines = _heading(journey, fill(ex["calendar_title"], map=journey.name, quarter=quarter), texts)
     for sl in lists:
-        heading = fill(
-            ex["stage"], n=sl.number, stage=sl.stage.name, phase=texts.phase_names[sl.phase]
-        )
-        lines += [f"## {md_text(heading)}", ""]
+        lines += _stage_heading(sl, texts)
         rows = [(group, idea) for group in sl.groups for idea in group.ideas]
         if not rows:
             lines += [f"_{ex['no_ideas']}_", ""]
@@ -167,6 +162,21 @@ def to_calendar_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _heading(journey: JourneyMap, title: str, texts: PatternSet) -> list[str]:
+    """The document's title line and, when the map names one, its persona line."""
+    lines = [f"# {md_text(title)}", ""]
+    if journey.persona.name:
+        lines += [md_text(fill(texts.export["persona"], persona=journey.persona.name)), ""]
+    return lines
+
+
+def _stage_heading(sl: StageList, texts: PatternSet) -> list[str]:
+    heading = fill(
+        texts.export["stage"], n=sl.number, stage=sl.stage.name, phase=texts.phase_names[sl.phase]
+    )
+    return [f"## {md_text(heading)}", ""]
+
+
 def _cell(text: str) -> str:
     """A table cell: escaped like the map's Markdown tables, on one line."""
     return md_text(" ".join(text.split())).replace("\\", "\\\\").replace("|", "\\|")
@@ -181,14 +191,9 @@ def to_markdown(
     """The idea lists as Markdown; every user string is escaped."""
     texts = load(language or journey.language)
     ex = texts.export
-    lines = [f"# {md_text(fill(ex['title'], map=journey.name))}", ""]
-    if journey.persona.name:
-        lines += [md_text(fill(ex["persona"], persona=journey.persona.name)), ""]
+    lines = _heading(journey, fill(ex["title"], map=journey.name), texts)
     for sl in lists:
-        heading = fill(
-            ex["stage"], n=sl.number, stage=sl.stage.name, phase=texts.phase_names[sl.phase]
-        )
-        lines += [f"## {md_text(heading)}", ""]
+        lines += _stage_heading(sl, texts)
         if not confirmed_pains(sl.stage):
             lines += [f"_{ex['no_pain_points']}_", ""]
         elif formats and not _fits(journey, sl, formats):
