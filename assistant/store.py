@@ -30,10 +30,9 @@ from urllib.parse import quote
 import jsonpatch
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from assistant.db import ensure_schema, is_sqlite, make_engine
+from assistant.db import ensure_schema, is_sqlite, make_engine, statements
 from assistant.db.engine import WRITE
 from assistant.db.tables import changes, chat, interview, maps
 from assistant.schema import JourneyMap, now
@@ -68,36 +67,6 @@ def _engine_for(url: str) -> tuple[sa.Engine, bool]:
         if url not in _shared:
             _shared[url] = make_engine(url)
         return _shared[url], False
-
-
-# Statements built once (building a SQLAlchemy expression costs more than running it on SQLite).
-_KEY = (maps.c.name == sa.bindparam("key")) | (maps.c.id == sa.bindparam("key"))
-_DATA = sa.select(maps.c.data).where(_KEY)
-_DATA_LOCKED = _DATA.with_for_update()
-_SNAPSHOT = sa.select(maps.c.id, maps.c.updated_at, sa.func.length(maps.c.data)).where(_KEY)
-_EXISTS = sa.select(maps.c.id).where(_KEY)
-_STATE = sa.select(interview.c.data).where(interview.c.map_id == sa.bindparam("map_id"))
-_MESSAGES = (
-    sa.select(chat.c.role, chat.c.content, chat.c.meta)
-    .where(chat.c.map_id == sa.bindparam("map_id"))
-    .order_by(chat.c.seq.desc())
-    .limit(sa.bindparam("limit"))
-)
-_COUNT = sa.select(sa.func.count()).where(
-    (changes.c.map_id == sa.bindparam("map_id")) & (changes.c.tool != "undo")
-)
-
-
-def _upsert_state(dialect: Any) -> sa.Executable:
-    upsert = dialect.insert(interview).values(
-        map_id=sa.bindparam("map_id"), data=sa.bindparam("data")
-    )
-    return upsert.on_conflict_do_update(
-        index_elements=[interview.c.map_id], set_={"data": upsert.excluded.data}
-    )
-
-
-_UPSERT_STATE = {"sqlite": _upsert_state(sqlite), "postgresql": _upsert_state(postgresql)}
 
 
 def to_url(where: str | Path) -> str:
@@ -207,7 +176,11 @@ class Store:
 
     def load_raw(self, name_or_id: str) -> str:
         """The map's stored JSON (inside a transaction: read in it, the row locked)."""
-        query = _DATA_LOCKED if self._in_transaction() and not self.sqlite else _DATA
+        query = (
+            statements.DATA_LOCKED
+            if self._in_transaction() and not self.sqlite
+            else statements.DATA
+        )
         rows = self._rows(query, {"key": name_or_id})
         if not rows:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
@@ -217,7 +190,7 @@ class Store:
         """The map as stored, shared and cached until it changes: READ ONLY (use `load` to
         get a copy to change). A turn reads the map several times; parsing it each time
         was most of a guided turn's cost, while this check is one tiny query."""
-        rows = self._rows(_SNAPSHOT, {"key": name_or_id})
+        rows = self._rows(statements.SNAPSHOT, {"key": name_or_id})
         row = rows[0] if rows else None
         if row is None:
             raise MapNotFound(f"No map named '{name_or_id}'. See `journey maps list`.")
@@ -229,7 +202,7 @@ class Store:
         return cached[1]
 
     def exists(self, name: str) -> bool:
-        return bool(self._rows(_EXISTS, {"key": name}))
+        return bool(self._rows(statements.EXISTS, {"key": name}))
 
     def list_maps(self) -> list[JourneyMap]:
         with self._reading() as db:
@@ -339,7 +312,7 @@ class Store:
 
     def change_count(self, map_id: str) -> int:
         """How many changes (not undos) the map's log holds."""
-        return int(self._rows(_COUNT, {"map_id": map_id})[0][0] or 0)
+        return int(self._rows(statements.COUNT, {"map_id": map_id})[0][0] or 0)
 
     def changes(self, map_id: str, limit: int = 1000) -> list[Change]:
         c = changes.c
@@ -398,13 +371,13 @@ class Store:
                     raw.execute("PRAGMA synchronous=FULL")
 
     def messages(self, map_id: str, limit: int = 200) -> list[dict]:
-        rows = self._rows(_MESSAGES, {"map_id": map_id, "limit": limit})
+        rows = self._rows(statements.MESSAGES, {"map_id": map_id, "limit": limit})
         return [{"role": r[0], "content": r[1], "meta": json.loads(r[2])} for r in rows][::-1]
 
     # interview state ----------------------------------------------------------------------
     def load_state(self, map_id: str) -> str | None:
         """The conversation's state as stored (JSON), or None for a map never talked about."""
-        rows = self._rows(_STATE, {"map_id": map_id})
+        rows = self._rows(statements.STATE, {"map_id": map_id})
         return str(rows[0][0]) if rows else None
 
     def save_state(self, map_id: str, state: str) -> None:
@@ -412,7 +385,7 @@ class Store:
             self._write_state(db, map_id, state)
 
     def _write_state(self, db: sa.Connection, map_id: str, state: str) -> None:
-        db.execute(_UPSERT_STATE[db.dialect.name], {"map_id": map_id, "data": state})
+        db.execute(statements.UPSERT_STATE[db.dialect.name], {"map_id": map_id, "data": state})
 
     # inside a write transaction -----------------------------------------------------------
     def _write_map(self, db: sa.Connection, after: JourneyMap) -> str:
