@@ -1,4 +1,7 @@
-"""The terminal interview end to end, through piped stdin, in every language; killed and resumed."""
+"""The terminal interview end to end, through piped stdin, in every language; killed and resumed.
+
+The language cases run the `journey` entry point in this process (tests/inprocess.py); the
+kill -9 case runs a real subprocess, as only a process can be killed mid-answer."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from inprocess import journey as run_journey
 
 from assistant import completeness, prompts
 from assistant.completeness import status
@@ -68,14 +72,14 @@ def fill_stages(journey: JourneyMap) -> JourneyMap:
 
 
 def run_chat(home: Path, lang: str, lines: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JOURNEY_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "chat", "--map", "m", "--lang", lang],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    return run_journey(
+        "chat",
+        "--map",
+        "m",
+        "--lang",
+        lang,
+        stdin="\n".join(lines) + "\n",
+        env={"JOURNEY_HOME": str(home)},
     )
 
 
@@ -149,13 +153,8 @@ def test_sigkill_mid_interview_loses_no_accepted_change(tmp_path):
     assert len(gaps) == len(answers)
     start = gaps.index(status(journey).next_gap)
     assert start in (confirmed, confirmed + 1)
-    proc2 = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "chat", "--map", "k"],
-        input="\n".join(answers[start:]) + "\ndone\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    proc2 = run_journey(  # resumed from what is on disk, in this process
+        "chat", "--map", "k", stdin="\n".join(answers[start:]) + "\ndone\n", env=env
     )
     assert proc2.returncode == 0, proc2.stderr
     assert "Welcome back" in proc2.stdout
