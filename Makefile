@@ -45,15 +45,15 @@ lint: install ## ruff lint and format check
 typecheck: install ## mypy
 	$(BIN)/mypy
 
-# Test files spread over the cores; a file stays on one worker, so a module's server and
-# browser start once. `-n0` runs everything in one process.
+# Test files spread over the cores; a file stays on one worker (tests/conftest.py), so a
+# module's server and browser start once. PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= auto
 
 unit: install ## pytest only
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: install browser postgres $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
-	$(BIN)/pytest -q -ra -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -ra -n $(PYTEST_WORKERS) --dist loadgroup
 
 eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report
 	$(BIN)/journey eval --report eval-report.md --json eval-report.json

@@ -80,6 +80,20 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.getaddrinfo = _guarded_getaddrinfo
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's `--dist loadgroup` (`make test`), a test file stays on one
+    worker, so its module-scoped server, browser or eval run starts once; a file that sets
+    `SPREAD_OVER_WORKERS = True` lets its tests go to any worker (long independent cases)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        module = getattr(item, "module", None)
+        if module is not None and getattr(module, "SPREAD_OVER_WORKERS", False):
+            continue
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Clear provider settings from the environment; fail the test if it tried the network."""
