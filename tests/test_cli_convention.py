@@ -93,12 +93,6 @@ def test_a_bad_setting_in_every_group(home: Path, args: list[str]) -> None:
     one_error(result, "invalid setting", "JOURNEY_LANG")
 
 
-def test_other_exit_codes_and_empty_input(home: Path) -> None:
-    empty = run("search", "  ", "--home", str(home))
-    one_error(empty, "empty")
-    assert empty.exit_code == 2
-
-
 def test_every_command_follows_the_convention() -> None:
     """Every command and group callback is registered through `Commands` (so wrapped)."""
 
