@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HASH_LINE = "# pyproject-requirements-sha256: "
 NO_DEPS_LINE = "# Installed with --no-deps (make install): "
-FIX = "run `make lock` and commit requirements.lock"
+FIX = "Run `make lock` and commit requirements.lock"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;#]+)\s*(?:;\s*([^#]+))?")
 
 

@@ -61,7 +61,7 @@ def test_a_new_dependency_without_make_lock_fails(copy: tuple[Path, Path]) -> No
     assert done.stderr.startswith("Error: requirements.lock does not match pyproject.toml")
     assert "nosuchpackage is not pinned" in done.stderr
     assert "dependencies or dev extra changed" in done.stderr
-    assert "run `make lock`" in done.stderr
+    assert "Run `make lock`" in done.stderr
 
 
 def test_a_raised_floor_outside_the_pin_fails(copy: tuple[Path, Path]) -> None:
