@@ -286,7 +286,7 @@ def test_no_accepted_idea_means_an_empty_calendar_and_a_note(home: Path, tmp_pat
 
 
 def test_the_chat_offer_asks_to_rephrase_a_pain_point_with_no_core(home: Path) -> None:
-    from assistant.ideas.chat import make_offer
+    from assistant.guided.ideas_step import make_offer
 
     session = stored_session(home)
     session.tools.call(

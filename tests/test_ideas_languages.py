@@ -209,7 +209,7 @@ def test_lists_and_cli_speak_the_maps_language(home: Path, language: str, tmp_pa
 
 
 def test_guided_chat_offer_is_in_polish(home: Path) -> None:
-    from assistant.ideas.chat import make_offer
+    from assistant.guided.ideas_step import make_offer
 
     session = stored_local(home, "pl")
     turn = make_offer(session, 4)
