@@ -52,7 +52,7 @@ class Session:
         self.engine = make_engine(settings)
 
     def _on_change(self, result: ToolResult) -> str:
-        self.state.note_change(result)
+        self.state.note_change(result.seq, result.added)
         return self.state.model_dump_json()
 
     def open_offer(self) -> OpenOffer | None:

@@ -16,13 +16,12 @@ from assistant.ideas import (
     generate,
     idea_lists,
     phases,
-    propose,
     to_csv,
     to_markdown,
-    top_up,
 )
 from assistant.ideas.command import parse_formats
 from tests.ideas_fixtures import ideas_map, stored_session
+from tools.ideas import propose, top_up
 
 GOLDENS = Path(__file__).parent / "goldens"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"

@@ -13,11 +13,12 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.ideas import generate, idea_lists, top_up
+from assistant.ideas import generate, idea_lists
 from assistant.ideas.calendar import parse_quarter, schedule, to_ics
 from assistant.ideas.core import pain_core
 from assistant.ideas.mix import format_mix, purpose_formats
 from tests.ideas_fixtures import ideas_map, stored_session
+from tools.ideas import top_up
 
 
 # the core -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from assistant import prompts
 from assistant.guided import parse
 from assistant.ideas.generate import generate, pain_phrase
 from assistant.ideas.patterns import load
-from assistant.ideas.save import propose, set_status
 from assistant.state import Offer
+from tools.ideas import propose, set_status
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation

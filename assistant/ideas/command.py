@@ -17,9 +17,9 @@ from assistant.ideas.calendar import dates, parse_quarter, schedule, to_ics
 from assistant.ideas.export import idea_lists, to_calendar_markdown, to_csv, to_markdown
 from assistant.ideas.generate import generate
 from assistant.ideas.llm import generate_with_llm
-from assistant.ideas.save import Saved, propose
 from assistant.schema import ContentFormat
 from assistant.session import Session
+from tools.ideas import Saved, propose
 
 FORMATS: tuple[str, ...] = get_args(ContentFormat)
 ALIASES = {
