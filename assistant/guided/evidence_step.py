@@ -15,6 +15,7 @@ from assistant import prompts
 from assistant.guided import parse
 from assistant.state import Offer
 from tools.context import ToolError
+from tools.evidence_tools import suggest_from_research
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -47,8 +48,6 @@ def has_research(session: Conversation) -> bool:
 
 def offer(session: Conversation, stage_number: int) -> EvidenceTurn:
     """Write research-backed suggestions for a stage and list them."""
-    from tools.evidence_tools import suggest_from_research
-
     t = _texts(session)
     stage_id = session.map.stages[stage_number - 1].id
     # The offer is stored in the same transaction as the suggestions.

@@ -16,10 +16,10 @@ from assistant import completeness, prompts
 from assistant.gap import Gap
 from assistant.guided import edits, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
+from assistant.guided.answers import AnswerWriter
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation, Reply
-    from assistant.guided.answers import AnswerWriter
     from assistant.guided.engine import GuidedEngine
 
 LEGACY_WORDS = ("help", "why", "done", "show", "undo", "back", "skip", "dont_know")
@@ -85,8 +85,6 @@ def before(
     if kind in ENGINE_WORDS:
         return engine._respond(session, t["words"][ENGINE_WORDS[kind]][0])
     if kind in ("skip", "dont_know") and gap:
-        from assistant.guided.answers import AnswerWriter
-
         writer = AnswerWriter(session, t)
         writer.skip(gap)
         state.asked = None
