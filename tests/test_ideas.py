@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.cli.ideas_run import parse_formats
 from assistant.ideas import (
     dedupe,
     generate,
@@ -19,7 +20,6 @@ from assistant.ideas import (
     to_csv,
     to_markdown,
 )
-from assistant.ideas.command import parse_formats
 from tests.ideas_fixtures import ideas_map, stored_session
 from tools.ideas import propose, top_up
 

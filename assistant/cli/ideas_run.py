@@ -1,4 +1,5 @@
-"""What `journey ideas` does, kept out of the CLI module so it can be called from Python.
+"""What `journey ideas` does (generate, save, list, schedule), apart from the Typer command so it
+can be called from Python.
 
 With the guided model (the default) new ideas come from the offline idea patterns. With a
 `provider:model` (the session's settings, e.g. `journey ideas NAME --model openai:gpt-4.1-mini`
