@@ -59,9 +59,10 @@ $(MERMAID): ## the real Mermaid parser (one self-contained file from the npm reg
 
 mermaid: $(MERMAID)
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import layers (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install ## mypy
 	$(BIN)/mypy
@@ -83,4 +84,4 @@ stress: install ## bigger loads with their figures: sessions, two writers, kill 
 	$(BIN)/python evals/stress.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

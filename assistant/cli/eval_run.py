@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant import providers
 from assistant.evals.report import num, pct, to_markdown
 from assistant.evals.results import EvalRun, ScenarioResult
 from assistant.evals.runner import run_all
@@ -43,12 +44,8 @@ def run_eval(
             raise ValueError(f"No scenario in language(s): {', '.join(languages)}.")
     llm_user = None
     if user_model:
-        from assistant import providers
-
         llm_user = providers.chat_model(settings.model_copy(update={"model": user_model}))
     if model.strip().casefold() != "guided":
-        from assistant import providers
-
         problem = providers.problem(settings.model_copy(update={"model": model}))
         if problem:
             raise ValueError(problem)
