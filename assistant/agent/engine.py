@@ -313,10 +313,9 @@ class AgentEngine:
         self.last_usage = usage
         if not usage.calls:
             return
-        # Usage rows live in the workspace's SQLite file (also when maps are on a server).
-        path = session.store.path or session.settings.db_path
-        if self._usage is None or self._usage.path != path:
-            self._usage = UsageLog(path)
+        # Usage rows live in the workspace database, beside the map (on a server too).
+        if self._usage is None or self._usage.url != session.store.url:
+            self._usage = UsageLog(session.store.url)
         self._usage.record(session.map_id, usage)
 
     def _reply(
