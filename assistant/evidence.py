@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.retrieval.lexical import tokenize
 from assistant.schema import JourneyMap, Stage
 
 if TYPE_CHECKING:
@@ -107,8 +108,6 @@ def sentiment(hit: Hit) -> int:
 
 
 def _words(text: str) -> list[str]:
-    from assistant.retrieval.lexical import tokenize
-
     return tokenize(text)
 
 
@@ -176,10 +175,3 @@ def suggest_for_stage(
             seen.add(key)
             out.append(suggestion)
     return out
-
-
-def suggest_for_map(
-    kb: KnowledgeBase, journey: JourneyMap, k: int = 6
-) -> dict[str, list[EvidenceSuggestion]]:
-    """Suggestions for every stage of the map, by stage name."""
-    return {stage.name: suggest_for_stage(kb, journey, stage.id, k) for stage in journey.stages}

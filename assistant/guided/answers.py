@@ -10,17 +10,16 @@ from assistant.gap import Gap
 from assistant.guided import parse
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.conversation import Conversation
     from tools.results import ToolResult
 
-SINGLE_CONTEXT = {"company", "product", "purpose", "destination"}
 SINGLE_PERSONA = {"name", "role", "tone"}
 
 
 class AnswerWriter:
     """Collects confirmation sentences, tool results and errors for one answer."""
 
-    def __init__(self, session: Session, texts: dict[str, Any]) -> None:
+    def __init__(self, session: Conversation, texts: dict[str, Any]) -> None:
         self.session = session
         self.t = texts
         self.sentences: list[str] = []

@@ -50,7 +50,7 @@ class ResearchStore:
     @cached_property
     def client(self) -> Any:
         """The Chroma client (embedded or HTTP), opened on first use."""
-        from assistant.retrieval.vectorstore import make_client
+        from assistant.retrieval.vectorstore import make_client  # imports chromadb
 
         return make_client(self.settings)
 
@@ -69,7 +69,10 @@ class ResearchStore:
         """This workspace's research collection of the configured embedding model. On a
         server, a new one first adopts this workspace's chunks from the collection all
         workspaces shared before (where earlier versions kept all research)."""
-        from assistant.retrieval.vectorstore import adopt_shared_research, open_collection
+        from assistant.retrieval.vectorstore import (  # imports chromadb
+            adopt_shared_research,
+            open_collection,
+        )
 
         collection = open_collection(self.client, self.settings, "research", self.workspace)
         if self.workspace is not None and not collection.count():
@@ -99,7 +102,7 @@ class ResearchStore:
         map_id: str | None = None,
     ) -> int:
         """Store chunks (`doc:<key>:<n>` ids) of one file in one all-or-nothing step."""
-        from assistant.retrieval.vectorstore import add_all_or_nothing
+        from assistant.retrieval.vectorstore import add_all_or_nothing  # imports chromadb
 
         metas = [
             # Chroma metadata values must be str/int/float/bool: drop empty values.
