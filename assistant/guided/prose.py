@@ -32,6 +32,11 @@ def _rest(text: str, language: str, extra: re.Pattern[str] | None = None) -> str
     return re.sub(r"[\s,.;:!?()…\-–—'\"]+", " ", rest).strip()
 
 
+def content(text: str, language: str) -> str:
+    """What a part says once fillers ('like', 'I'd say', 'the one') are gone; '' for none."""
+    return _rest(text, language)
+
+
 def score_of(text: str, language: str) -> tuple[int | None, str]:
     """An explicit score in the text and the text without it: '-1', 'like a +2', 'metterei 0'."""
     match = SIGNED.search(text)

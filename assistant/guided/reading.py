@@ -166,9 +166,17 @@ def _persona_single(text: str, name: str, language: str) -> list[Fact]:
             head = re.split(r"\s+[–—-]+\s+|,|:|\(", S.restore(S.strip_lead(first, language)))[0]
             value = S.clean(head, language)
             rest = text[text.find(head) + len(head) :] if head in text else ""
+            if re.search(r"[.!]\s*$", head):
+                rest = f". {rest}"  # the name was a sentence of its own
         value = S.clean(value, language).strip("'\"“”«»„")
         facts = [Fact("persona", "name", value)]
-        return facts + _persona_facts(rest, language)
+        about = [
+            f
+            for f in _persona_facts(rest, language, with_role=True)
+            if value.casefold() not in str(_text(f)).casefold()  # 'Ola. Just Ola'
+            and not lexicon.any_match(language, "name_remarks", str(_text(f)))
+        ]
+        return facts + about
     value = first_value(text, language, cut_dash=name != "tone")
     if name == "role":
         pattern = d.get("role_prefix")
@@ -177,15 +185,59 @@ def _persona_single(text: str, name: str, language: str) -> list[Fact]:
     return [Fact("persona", name, value)]
 
 
-def _persona_facts(text: str, language: str) -> list[Fact]:
-    """What is said with a persona's name: numbers go to quantitative, the rest qualitative."""
-    out = []
+def _persona_facts(text: str, language: str, with_role: bool = False) -> list[Fact]:
+    """What is said with a persona's name: numbers go to quantitative, the rest qualitative;
+    with `with_role`, the first description that is not a number or a 'she's...' clause is
+    the role (kept only while the map has none): 'Marco, owner of a garage, 50'."""
+    out: list[Fact] = []
+    role = _role_sentence(text, language) if with_role else None
+    if role:
+        out.append(Fact("persona", "role", role, {"if_empty": True}))
+        text = text.replace(role, " ", 1)
+    looking = with_role and role is None  # only the first description can be the role
     for fact in _list(text, "persona", "qualitative", language):
         plain = str(fact.value.get("text", ""))
+        numeric = bool(re.match(r"^\W*\d", plain)) or (
+            bool(re.search(r"\d", plain)) and len(plain.split()) <= 3
+        )
+        pronoun = lexicon.data(language).get("pronoun_start") or r"(?!x)x"
+        if looking and re.match(pronoun, plain, re.IGNORECASE):
+            looking = False  # 'he's 70 and...': a clause about them, the role is not said
+        if looking and not numeric:
+            looking = False
+            if _is_role(plain, language) and not lexicon.any_match(language, "name_remarks", plain):
+                out.append(Fact("persona", "role", plain, {"if_empty": True}))
+                continue
         if lexicon.any_match(language, "quantitative_cues", plain):
             fact.field = "quantitative"
         out.append(fact)
     return out
+
+
+def _is_role(text: str, language: str) -> bool:
+    """A description that can name what the persona is or does: no bare number ('38', 'mid-30s',
+    'sui 50 anni'), no clause about them ('she's 60+ and...'), not long."""
+    words = text.split()
+    if not words or len(words) > 12 or re.match(r"^\W*\d", text):
+        return False
+    if re.search(r"\d", text) and len(words) <= 3:
+        return False
+    pronoun = lexicon.data(language).get("pronoun_start")
+    return not (pronoun and re.match(pronoun, text, re.IGNORECASE))
+
+
+def _role_sentence(text: str, language: str) -> str | None:
+    """A whole sentence right after a name said on its own ('Anna. Nurse, night shifts.'),
+    without numbers: it says who the persona is."""
+    if not re.match(r"^\s*[.!]", text):
+        return None
+    parts = S.sentences(text.strip(" .!"))
+    if not parts:
+        return None
+    first = S.clean(S.restore(parts[0]), language)
+    if re.search(r"\d", first) or not _is_role(first, language) or "," not in first:
+        return None
+    return first
 
 
 def stage_names(text: str, language: str) -> list[str]:
@@ -246,6 +298,8 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             if note:
                 _attach(note, facts, in_stage, language)
                 continue
+            if not prose.content(piece, language):
+                continue  # only fillers left ('like', 'I'd say')
             last = index == len(parts) - 1 and len(parts) > 1
             for item in S.split_joined(piece, language, last or len(parts) == 1):
                 item = S.clean(item, language)

@@ -1,0 +1,67 @@
+"""One test per reading rule of natural answers, on sentences and businesses of our own (not the
+corpus): each asserts what a careful note-taker would put on the map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builders import call, new_session
+
+from assistant.guided import edits, reading
+
+
+def _facts(text: str, field: str, lang: str = "en", section: str = "stage") -> list:
+    return [(f.field, f.value) for f in reading.read(text, section, field, lang)]
+
+
+def _persona(text: str, lang: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for fact in reading.read(text, "persona", "name", lang):
+        value = fact.value if isinstance(fact.value, str) else fact.value["text"]
+        out.setdefault(fact.field, []).append(value)
+    return out
+
+
+def test_a_lead_in_before_a_signed_score_keeps_the_sign() -> None:
+    it = _facts("Un po' preoccupata per la consegna, tipo -1.", "emotions", "it")
+    assert it == [("emotions", {"text": "preoccupata per la consegna", "score": -1})]
+    en = _facts("Relieved when the van shows up, like, +2", "emotions")
+    assert [v["score"] for _, v in en] == [2]
+
+
+def test_the_first_description_after_a_name_is_the_role() -> None:
+    en = _persona("Baker Bea, 40ish, runs a bakery with two ovens, loves sourdough.", "en")
+    assert en["name"] == ["Baker Bea"]
+    assert en["role"] == ["runs a bakery with two ovens"]
+    assert en["quantitative"] == ["40ish"]
+    assert en["qualitative"] == ["loves sourdough"]
+    # a clause about her is no role
+    clause = _persona("Gardener Gil - he's 70 and plants tulips every spring.", "en")
+    assert "role" not in clause
+    it = _persona("La chiamerei Lucia, farmacista di paese. Sui 45 anni.", "it")
+    assert it["role"] == ["farmacista di paese"] and it["quantitative"] == ["Sui 45 anni"]
+    # a sentence right after a name said on its own is the role, whole
+    pl = _persona("Marta. Księgowa w małej firmie, dojeżdża rowerem.", "pl")
+    assert pl["role"] == ["Księgowa w małej firmie, dojeżdża rowerem"]
+
+
+def test_why_the_persona_got_its_name_is_not_a_fact() -> None:
+    assert _persona("Chiamiamola Giulia, come la nostra fioraia.", "it") == {"name": ["Giulia"]}
+    assert _persona("Kasia. Po prostu Kasia.", "pl") == {"name": ["Kasia"]}
+    assert _persona("Call her Rita, after our very first customer.", "en") == {"name": ["Rita"]}
+
+
+def test_idea_numbers_with_no_offer_record_nothing(tmp_path: Path) -> None:
+    assert edits.verdict_without_offer("we'd keep ideas 2 and 4", "en")
+    assert edits.verdict_without_offer("Prendo la 2 e la 5", "it")
+    assert not edits.verdict_without_offer("3", "en")  # a bare number answers a question
+    assert not edits.verdict_without_offer("Calm, like 1", "en")  # a score
+    s = new_session(tmp_path)
+    call(s, "set_persona", name="Florist Flo")
+    call(s, "set_stages", names=["Notice", "Order"])
+    s.start()
+    s.state.asked = "stage:2:emotions"
+    reply = s.send("I like 2 and 4")
+    assert "no content ideas are on offer" in reply.text
+    assert s.map.stages[1].emotions == []
+    assert str(s.state.asked) == "stage:2:emotions"
