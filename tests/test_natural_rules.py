@@ -65,3 +65,20 @@ def test_idea_numbers_with_no_offer_record_nothing(tmp_path: Path) -> None:
     assert "no content ideas are on offer" in reply.text
     assert s.map.stages[1].emotions == []
     assert str(s.state.asked) == "stage:2:emotions"
+
+
+def test_a_short_lead_before_a_colon_is_dropped_or_rates_what_follows() -> None:
+    en = _facts("From the survey: the parking is hard to find, the menu is tiny.", "pain_points")
+    assert [v["text"] for _, v in en] == ["the parking is hard to find", "the menu is tiny"]
+    pl = _facts("Mała rzecz, ale męczy: etykiety są za drobne.", "pain_points", "pl")
+    assert pl == [("pain_points", {"text": "etykiety są za drobne", "severity": 1})]
+
+
+def test_a_rating_clause_after_an_item_is_its_severity_not_an_item() -> None:
+    en = _facts("The booking form forgets her dates, that's a big one (IT owns it).", "pain_points")
+    assert en[0] == ("pain_points", {"text": "The booking form forgets her dates", "severity": 3})
+    assert len(en) == 1
+    it = _facts("Il parcheggio è lontano, ma è una cosa minore.", "pain_points", "it")
+    assert it == [("pain_points", {"text": "Il parcheggio è lontano", "severity": 1})]
+    pl = _facts("Menu jest tylko po angielsku, a to poważna sprawa.", "pain_points", "pl")
+    assert pl == [("pain_points", {"text": "Menu jest tylko po angielsku", "severity": 3})]

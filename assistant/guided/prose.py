@@ -74,6 +74,9 @@ def risk_of(text: str, language: str) -> str | None:
     return None
 
 
+RISK_OF = {1: "low", 2: "medium", 3: "high"}
+
+
 @dataclass
 class Remark:
     """A part that only qualifies the previous item."""
@@ -102,10 +105,16 @@ def remark(text: str, language: str) -> Remark | None:
     sev_rest = _rest(plain, language, _levels_re(language, "severity"))
     if not sev_rest and severity_of(plain, language):
         level = severity_of(plain, language)
-        return Remark(severity=level, risk={1: "low", 2: "medium", 3: "high"}[level or 2])
+        return Remark(severity=level, risk=RISK_OF[level or 2])
     dept = department_remark(plain, language)
     if dept:
         return Remark(department=dept)
+    lead = lexicon.any_match(language, "severity_lead", plain)
+    level = severity_of(plain, language) if lead and lead.start() == 0 else None
+    if level:
+        # 'that's a huge one (IT owns the portal)', 'e questo per lui è grave perché...'
+        _, owner = department_in(plain, language)
+        return Remark(severity=level, risk=RISK_OF[level], department=owner)
     return None
 
 

@@ -288,24 +288,47 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             quoted = [m.group(1) for m in QUOTE_ITEM.finditer(S.restore(plain))]
             facts.extend(Fact(section, target, {"text": S.clean(q, language)}) for q in quoted)
             continue
+        plain, ahead = _colon_lead(plain, language)
         commas = not (target == "questions" and "?" in plain)
         parts = S.comma_parts(plain, language, commas=commas)
-        for index, part in enumerate(parts):
-            piece = S.clean(S.restore(part), language)
-            if not piece or S.is_remark(piece, language):
-                continue
-            note = prose.remark(piece, language)
+        pieces = [S.clean(S.restore(part), language) for part in parts]
+        notes = [
+            prose.remark(p, language) if p and not S.is_remark(p, language) else None
+            for p in pieces
+        ]
+        items = [
+            i
+            for i, p in enumerate(pieces)
+            if p and not S.is_remark(p, language) and not notes[i] and prose.content(p, language)
+        ]
+        for index, piece in enumerate(pieces):
+            note = notes[index]
             if note:
                 _attach(note, facts, in_stage, language)
-                continue
-            if not prose.content(piece, language):
-                continue  # only fillers left ('like', 'I'd say')
+            if index not in items:
+                continue  # a remark, or only fillers left ('like', 'I'd say')
             last = index == len(parts) - 1 and len(parts) > 1
             for item in S.split_joined(piece, language, last or len(parts) == 1):
                 item = S.clean(item, language)
                 if item and not S.is_remark(item, language):
                     facts.append(_item(item, section, target, language))
+                    if ahead:
+                        _attach(ahead, facts, in_stage, language)
+                        ahead = None
     return [f for f in facts if _text(f)]
+
+
+def _colon_lead(sentence: str, language: str) -> tuple[str, prose.Remark | None]:
+    """'Minor, but annoying: the courier never calls' -> the sentence after the colon and the
+    remark before it (applied to the first item); a short lead without facts ('On the day:',
+    'From our data:') is dropped."""
+    head, colon, rest = sentence.partition(":")
+    if not colon or len(rest.split()) < 2:
+        return sentence, None
+    plain = S.clean(S.restore(head), language)
+    if len(plain.split()) > 7 or re.search(r"\d", plain) or QUOTE_ITEM.search(rest[:3]):
+        return sentence, None
+    return rest.strip(), prose.remark(plain, language) if plain else None
 
 
 def _sentence_field(sentence: str, section: str, asked: str, language: str) -> str:
