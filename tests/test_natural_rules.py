@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builders import call, new_session
 
-from assistant.guided import edits, reading
+from assistant.guided import edits, intents, reading
 
 
 def _facts(text: str, field: str, lang: str = "en", section: str = "stage") -> list:
@@ -82,3 +82,22 @@ def test_a_rating_clause_after_an_item_is_its_severity_not_an_item() -> None:
     assert it == [("pain_points", {"text": "Il parcheggio è lontano", "severity": 1})]
     pl = _facts("Menu jest tylko po angielsku, a to poważna sprawa.", "pain_points", "pl")
     assert pl == [("pain_points", {"text": "Menu jest tylko po angielsku", "severity": 3})]
+
+
+def test_remove_a_stage_named_with_another_stage_in_the_reason() -> None:
+    stages = ["Hears of us", "Tastes samples", "Orders", "Reorders"]
+    said = intents.classify(
+        "Drop the Reorders stage, for us that is just part of Orders.", "en", "goals", stages
+    )
+    assert said.kind == "remove_stage" and said.stages == [4]
+    pl = ["Szuka", "Próbuje", "Degustacja", "Kupuje"]
+    inflected = intents.classify("Usuń „Degustację”, to część etapu Próbuje.", "pl", "goals", pl)
+    assert inflected.kind == "remove_stage" and inflected.stages == [3]
+
+
+def test_no_idea_and_none_of_them_in_polish() -> None:
+    stages = ["Szuka", "Kupuje"]
+    said = intents.classify("Hmm, nic mi teraz nie przychodzi do głowy.", "pl", "goals", stages)
+    assert said.kind == "dont_know"
+    verdict = edits.idea_verdict("Żaden nie jest dobry, wszystkie za długie.", "pl", 4)
+    assert verdict is not None and verdict.accept == [] and verdict.reject == [1, 2, 3, 4]
