@@ -101,3 +101,31 @@ def test_no_idea_and_none_of_them_in_polish() -> None:
     assert said.kind == "dont_know"
     verdict = edits.idea_verdict("Żaden nie jest dobry, wszystkie za długie.", "pl", 4)
     assert verdict is not None and verdict.accept == [] and verdict.reject == [1, 2, 3, 4]
+
+
+def test_departments_said_in_prose_go_on_the_touchpoint_they_name() -> None:
+    en = _facts(
+        "the tasting menu, the booking page (that's the web crew) and the reminder text "
+        "the front desk team sends a day before",
+        "touchpoints",
+    )
+    assert ("touchpoints", {"text": "the booking page", "department": "web crew"}) in en
+    assert (
+        "touchpoints",
+        {"text": "the reminder text a day before", "department": "front desk team"},
+    ) in en
+    it = _facts(
+        "La vetrina, il catalogo di carta, che prepara la grafica. Il sito invece lo cura "
+        "l'agenzia esterna.",
+        "touchpoints",
+        "it",
+    )
+    assert ("touchpoints", {"text": "il catalogo di carta", "department": "grafica"}) in it
+    assert ("touchpoints", {"text": "Il sito", "department": "agenzia esterna"}) in it
+    named = _facts("La newsletter e il sito. Il sito lo segue il marketing.", "touchpoints", "it")
+    assert ("touchpoints", {"text": "il sito", "department": "marketing"}) in named
+    assert len(named) == 2
+    pl = _facts(
+        "Ulotka w paczce, a instrukcję obsługi przygotowuje dział techniczny.", "touchpoints", "pl"
+    )
+    assert ("touchpoints", {"text": "instrukcję obsługi", "department": "dział techniczny"}) in pl

@@ -85,6 +85,8 @@ class Remark:
     severity: int | None = None
     risk: str | None = None
     department: str | None = None
+    item: str | None = None
+    """The item a department remark names ('the website, marketing runs it'), if it names one."""
 
 
 def remark(text: str, language: str) -> Remark | None:
@@ -106,9 +108,9 @@ def remark(text: str, language: str) -> Remark | None:
     if not sev_rest and severity_of(plain, language):
         level = severity_of(plain, language)
         return Remark(severity=level, risk=RISK_OF[level or 2])
-    dept = department_remark(plain, language)
+    dept, item = department_remark(plain, language)
     if dept:
-        return Remark(department=dept)
+        return Remark(department=dept, item=item)
     lead = lexicon.any_match(language, "severity_lead", plain)
     level = severity_of(plain, language) if lead and lead.start() == 0 else None
     if level:
@@ -128,13 +130,16 @@ def _levels_re(language: str, key: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{lexicon.phrase_regex(words)})(?![\w])", re.IGNORECASE)
 
 
-def department_remark(text: str, language: str) -> str | None:
-    """A whole part that names who owns the previous touchpoint ('IT owns the portal')."""
+def department_remark(text: str, language: str) -> tuple[str | None, str | None]:
+    """A whole part that names who owns a touchpoint ('IT owns the portal'): the department,
+    and the item it names when the pattern has an `item` group ('il sito lo gestisce X')."""
     for pattern in lexicon.patterns(language, "department_remarks"):
         found = pattern.match(text.strip(" .()"))
         if found:
-            return found.group("dept").strip()
-    return None
+            item = found.groupdict().get("item")
+            item = sentences.clean(item, language) if item else None
+            return found.group("dept").strip(), item or None
+    return None, None
 
 
 def department_in(text: str, language: str) -> tuple[str, str | None]:
@@ -142,7 +147,8 @@ def department_in(text: str, language: str) -> tuple[str, str | None]:
     for pattern in lexicon.patterns(language, "department_patterns"):
         found = pattern.search(text)
         if found and found.group("dept").strip():
-            body = (text[: found.start()] + text[found.end() :]).strip(" ,-–—")
+            body = " ".join((text[: found.start()] + " " + text[found.end() :]).split())
+            body = body.strip(" ,-–—")
             dept = found.group("dept").strip()
             if body and len(dept.split()) <= 5:
                 return body, dept

@@ -447,6 +447,14 @@ def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str
             last.value = {"text": last.value.get("text", "")}
         last.value["severity"] = note.severity
         return
+    if note.department and in_stage and note.item:
+        named = _named(note.item, facts)
+        if named is not None and named.field == "touchpoints":
+            named.value["department"] = note.department
+        else:
+            value = {"text": note.item, "department": note.department}
+            facts.append(Fact("stage", "touchpoints", value))
+        return
     if note.department and in_stage:
         if last.field == "touchpoints":
             last.value["department"] = note.department
@@ -458,3 +466,15 @@ def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str
                     {"text": last.value.get("text", ""), "department": note.department},
                 )
             )
+
+
+def _named(item: str, facts: list[Fact]) -> Fact | None:
+    """The fact a remark names by one of its words ('the site' names 'our new site')."""
+    words = [w[:5] for w in re.findall(r"\w{4,}", item.casefold())]
+    for fact in reversed(facts):
+        text = str(_text(fact)).casefold()
+        if isinstance(fact.value, dict) and any(
+            re.search(rf"\b{re.escape(w)}", text) for w in words
+        ):
+            return fact
+    return None
