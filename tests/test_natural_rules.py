@@ -129,3 +129,12 @@ def test_departments_said_in_prose_go_on_the_touchpoint_they_name() -> None:
         "Ulotka w paczce, a instrukcję obsługi przygotowuje dział techniczny.", "touchpoints", "pl"
     )
     assert ("touchpoints", {"text": "instrukcję obsługi", "department": "dział techniczny"}) in pl
+
+
+def test_scores_said_in_words_rate_the_feeling_before_or_after() -> None:
+    en = _facts("Impatient while the dough proves - slightly negative overall.", "emotions")
+    assert en == [("emotions", {"text": "Impatient while the dough proves", "score": -1})]
+    it = _facts("Entusiasta del nuovo gusto, molto positivo.", "emotions", "it")
+    assert it == [("emotions", {"text": "Entusiasta del nuovo gusto", "score": 2})]
+    pl = _facts("Raczej pozytywnie. Jest zaciekawiona nowym smakiem.", "emotions", "pl")
+    assert [v["score"] for _, v in pl] == [1] and len(pl) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from assistant.guided import lexicon, sentences
 
@@ -60,6 +61,23 @@ def _cut(text: str, match: re.Match[str], lead: str = "") -> str:
     return f"{left} {right}".strip(" ,") if right.strip(" .,") else left
 
 
+@cache
+def _phrases_re(language: str) -> re.Pattern[str]:
+    words = [w for v in lexicon.data(language).get("score_phrases", {}).values() for w in v]
+    return re.compile(rf"(?<![\w])(?:{lexicon.phrase_regex(words)})(?![\w])", re.IGNORECASE)
+
+
+def worded_score(text: str, language: str) -> int | None:
+    """A score said in words ('slightly negative' -1), the longest phrase winning."""
+    best: tuple[int, int] | None = None
+    for value, phrases in lexicon.data(language).get("score_phrases", {}).items():
+        for phrase in phrases:
+            pattern = rf"(?<![\w]){lexicon.phrase_regex([phrase])}(?![\w])"
+            if re.search(pattern, text, re.IGNORECASE) and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), int(value))
+    return best[1] if best else None
+
+
 def severity_of(text: str, language: str) -> int | None:
     for level, pattern in lexicon.severity_levels(language):
         if pattern.search(text):
@@ -97,6 +115,10 @@ def remark(text: str, language: str) -> Remark | None:
     score, without = score_of(plain, language)
     if score is not None and not _rest(without, language):
         return Remark(score=score)
+    if score is None:
+        worded = worded_score(plain, language)
+        if worded is not None and not _rest(plain, language, _phrases_re(language)):
+            return Remark(score=worded)  # 'pretty negative overall', 'il massimo del negativo'
     risk_rest = _rest(plain, language, _levels_re(language, "risk"))
     if (
         not risk_rest

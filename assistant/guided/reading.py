@@ -270,11 +270,15 @@ def stage_names(text: str, language: str) -> list[str]:
 def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
     facts: list[Fact] = []
     in_stage = section == "stage"
+    opening: prose.Remark | None = None
     for sentence in S.sentences(text):
         plain = S.strip_lead(sentence, language)
         if not plain.strip(" .!?") or S.is_remark(S.clean(plain, language), language):
             continue
         whole = prose.remark(S.clean(S.restore(plain), language), language)
+        if whole and not facts and whole.score is not None and in_stage:
+            opening = whole  # 'Rather negative, -1. She's tired of...': for what follows
+            continue
         if whole:
             _attach(whole, facts, in_stage, language)
             continue
@@ -312,6 +316,9 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
                 item = S.clean(item, language)
                 if item and not S.is_remark(item, language):
                     facts.append(_item(item, section, target, language))
+                    if opening and facts[-1].field in ("emotions", target):
+                        _attach(opening, facts, in_stage, language)
+                        opening = None
                     if ahead:
                         _attach(ahead, facts, in_stage, language)
                         ahead = None
