@@ -138,3 +138,33 @@ def test_scores_said_in_words_rate_the_feeling_before_or_after() -> None:
     assert it == [("emotions", {"text": "Entusiasta del nuovo gusto", "score": 2})]
     pl = _facts("Raczej pozytywnie. Jest zaciekawiona nowym smakiem.", "emotions", "pl")
     assert [v["score"] for _, v in pl] == [1] and len(pl) == 1
+
+
+def test_polish_dash_explains_the_item_before_it() -> None:
+    pl = _facts("Parking, potem ceny – wszystko drożeje co roku. Kolejki w soboty.", "goals", "pl")
+    assert [v["text"] for _, v in pl] == ["Parking", "ceny", "Kolejki w soboty"]
+    # a remark after the dash still rates the item
+    rated = _facts("Brak cennika online – to duży problem, przez to dzwonią.", "pain_points", "pl")
+    assert rated == [("pain_points", {"text": "Brak cennika online", "severity": 3})]
+    # a question keeps its dash
+    asked = _facts("czy dowiozą na czas i kto płaci – my czy oni", "questions", "pl")
+    assert asked[-1][1]["text"].endswith("my czy oni")
+
+
+def test_consequence_and_hearsay_remarks_are_not_items() -> None:
+    it = _facts(
+        "Il menu solo in inglese, critico. Lì perdiamo i turisti tedeschi.", "pain_points", "it"
+    )
+    assert it == [("pain_points", {"text": "Il menu solo in inglese", "severity": 3})]
+    en = _facts("The parking is a mess. That's where people give up.", "pain_points")
+    assert en == [("pain_points", {"text": "The parking is a mess"})]
+    pl = _facts("Myśli, że się spóźni. Tak mówią wszyscy nowi klienci.", "thoughts", "pl")
+    assert len(pl) == 1
+    risk = _facts(
+        "Jeśli dostawa się spóźni, to zamówi u konkurencji. Ryzyko jest spore.",
+        "decision_points",
+        "pl",
+    )
+    assert len(risk) == 1 and risk[0][1]["likely_action"] == "zamówi u konkurencji"
+    said = "Jeśli dostawa się spóźni, to zamówi u konkurencji. Ryzyko jest spore."
+    assert reading.read(said, "stage", "decision_points", "pl")[0].extra["risk"] == "high"

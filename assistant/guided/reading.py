@@ -294,7 +294,10 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             continue
         plain, ahead = _colon_lead(plain, language)
         commas = not (target == "questions" and "?" in plain)
-        parts = S.comma_parts(plain, language, commas=commas)
+        head, tail = _explained(plain, target, language)
+        parts = S.comma_parts(head, language, commas=commas)
+        explained = len(parts)  # parts from here on only explain: remarks count, items not
+        parts += S.comma_parts(tail, language, commas=commas) if tail else []
         pieces = [S.clean(S.restore(part), language) for part in parts]
         notes = [
             prose.remark(p, language) if p and not S.is_remark(p, language) else None
@@ -303,7 +306,11 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
         items = [
             i
             for i, p in enumerate(pieces)
-            if p and not S.is_remark(p, language) and not notes[i] and prose.content(p, language)
+            if p
+            and i < explained
+            and not S.is_remark(p, language)
+            and not notes[i]
+            and prose.content(p, language)
         ]
         for index, piece in enumerate(pieces):
             note = notes[index]
@@ -323,6 +330,32 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
                         _attach(ahead, facts, in_stage, language)
                         ahead = None
     return [f for f in facts if _text(f)]
+
+
+EXPLAINED_FIELDS = {
+    "goals",
+    "actions",
+    "touchpoints",
+    "pain_points",
+    "thoughts",
+    "relief",
+    "challenges",
+    "channels",
+    "qualitative",
+    "quantitative",
+}
+
+
+def _explained(sentence: str, target: str, language: str) -> tuple[str, str]:
+    """(items, explanation): where a spaced dash introduces an explanation of the item before
+    it ('rotation – someone new every month'), as the language's `dash_explains` says; a dash
+    list ('A – B – C') stays a list."""
+    if not lexicon.data(language).get("dash_explains") or target not in EXPLAINED_FIELDS:
+        return sentence, ""
+    found = list(S.DASH.finditer(sentence))
+    if len(found) != 1:
+        return sentence, ""
+    return sentence[: found[0].start()], sentence[found[0].end() :]
 
 
 def _colon_lead(sentence: str, language: str) -> tuple[str, prose.Remark | None]:
