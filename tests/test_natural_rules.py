@@ -168,3 +168,25 @@ def test_consequence_and_hearsay_remarks_are_not_items() -> None:
     assert len(risk) == 1 and risk[0][1]["likely_action"] == "zamówi u konkurencji"
     said = "Jeśli dostawa się spóźni, to zamówi u konkurencji. Ryzyko jest spore."
     assert reading.read(said, "stage", "decision_points", "pl")[0].extra["risk"] == "high"
+
+
+def test_polish_and_italian_sessions_say_the_missing_key_in_their_language(
+    tmp_path: Path,
+) -> None:
+    from assistant.session import open_session
+    from assistant.settings import get_settings
+
+    for lang, words in (("pl", "Brak klucza API"), ("it", "Manca la chiave API")):
+        config = get_settings(home=tmp_path / lang, model="openai:gpt-4.1-mini")
+        reply = open_session(map="sklep", settings=config, lang=lang).start()
+        assert reply.done and words in reply.text and "--model guided" in reply.text
+        assert "No API key" not in reply.text and "set OPENAI" not in reply.text
+
+
+def test_a_tip_given_for_a_question_shows_no_card_id(tmp_path: Path) -> None:
+    s = new_session(tmp_path, lang="pl")
+    call(s, "set_persona", name="Zosia")
+    s.start()
+    s.state.asked = "persona:tone"
+    reply = s.send("A co dokładnie znaczy ton, chodzi o to, jak do niej piszemy?")
+    assert reply.citations and "[card:" not in reply.text and "card:" not in reply.text

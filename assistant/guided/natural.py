@@ -128,7 +128,8 @@ def _answer_question(engine: GuidedEngine, session: Session, answer: str, gap: s
     else:
         tip = engine.tipper(session, gap) if engine.tipper and gap else None
         if tip is not None:
-            text, cited = f"{tip[0]} [{tip[1]}]", [tip[1]]
+            # the tip names its card in words; the id travels in the citations, not the text
+            text, cited = tip[0], [tip[1]]
             session.state.last_tip = tip[1]
         else:
             text = t["messages"]["help"]
