@@ -190,3 +190,27 @@ def test_a_tip_given_for_a_question_shows_no_card_id(tmp_path: Path) -> None:
     s.state.asked = "persona:tone"
     reply = s.send("A co dokładnie znaczy ton, chodzi o to, jak do niej piszemy?")
     assert reply.citations and "[card:" not in reply.text and "card:" not in reply.text
+
+
+def _context(text: str, lang: str, field: str = "company") -> dict[str, str]:
+    return {f.field: f.value for f in reading.read(text, "context", field, lang)}
+
+
+def test_a_company_answer_also_gives_the_product_and_the_market() -> None:
+    en = _context(
+        "We're Loomly. Weaving courses for beginners, and we only sell to consumers.", "en"
+    )
+    assert en == {"company": "Loomly", "product": "Weaving courses for beginners", "market": "b2c"}
+    it = _context(
+        "Siamo Cartaria Rossi. Produciamo imballaggi su misura e vendiamo solo alle aziende.", "it"
+    )
+    assert it["company"] == "Cartaria Rossi" and it["market"] == "b2b"
+    assert it["product"] == "imballaggi su misura"
+    pl = _context(
+        "Ogrodnik z Poznania. Robimy systemy nawadniania i sprzedajemy wyłącznie firmom.", "pl"
+    )
+    assert pl == {"company": "Ogrodnik", "product": "systemy nawadniania", "market": "b2b"}
+    # a second sentence without a product cue is not the product
+    assert _context("Nazywamy się Kwiaciarnia Róża. Wiem, nazwa jak każda.", "pl") == {
+        "company": "Kwiaciarnia Róża"
+    }

@@ -97,21 +97,29 @@ def _context(text: str, name: str, language: str) -> list[Fact]:
         return [Fact("context", "market", market)] if market else []
     if name == "company":
         facts = []
-        rest = text
+        body = S.strip_lead(text.strip(), language)
+        rest = ""
         for pattern in d.get("company_patterns", []):
-            found = re.search(pattern, S.strip_lead(text.strip(), language))
+            found = re.search(pattern, body)
             if found:
-                facts.append(Fact("context", "company", found.group("name").strip(" .,!")))
-                rest = S.strip_lead(text.strip(), language)[found.end() :]
+                company = re.split(r"\.\s", found.group("name"))[0]  # 'Acme. We sell' -> 'Acme'
+                rest = body[found.start("name") + len(company) :]
+                facts.append(Fact("context", "company", company.strip(" .,!")))
                 break
         if not facts:
-            return [Fact("context", "company", first_value(text, language))]
-        for sentence in S.sentences(rest):
+            company = first_value(text, language)
+            facts.append(Fact("context", "company", company))
+            first = S.restore(S.sentences(body)[0]) if S.sentences(body) else body
+            rest = body[len(first) :] if S.clean(first, language) == company else ""
+        origin = d.get("company_origin")  # 'Acme from Leeds' -> 'Acme'
+        if origin:
+            facts[0].value = re.sub(origin, "", str(facts[0].value)).strip() or facts[0].value
+        for sentence in S.sentences(rest.lstrip(" .!")):
             plain = S.clean(S.restore(sentence), language)
             if plain and lexicon.any_match(language, "product_cues", plain):
                 facts.append(Fact("context", "product", product_text(plain, language)))
                 break
-        return facts
+        return facts + _market_said(rest, language)
     if name == "product":
         value = first_value(text, language, cut_dash=False)
         facts = []
@@ -119,14 +127,33 @@ def _context(text: str, name: str, language: str) -> list[Fact]:
         if found:
             facts.append(Fact("context", "company", found.group("name"), {"if_empty": True}))
             value = found.group("rest")
-        return [*facts, Fact("context", "product", product_text(value, language))]
+        product = Fact("context", "product", product_text(value, language))
+        return [*facts, product, *_market_said(text, language)]
     return [Fact("context", name, first_value(text, language, cut_dash=False))]
 
 
+def _market_said(text: str, language: str) -> list[Fact]:
+    """The market said along the way ('we only sell to clinics', 'quindi B2B'), for the map
+    while its market is still empty."""
+    for sentence in S.sentences(text):
+        plain = S.restore(sentence)
+        clause = lexicon.any_match(language, "market_cues", plain)
+        if clause:
+            market = market_of(plain[clause.start() :], language)
+            if market:
+                return [Fact("context", "market", market, {"if_empty": True})]
+    return []
+
+
 def product_text(text: str, language: str) -> str:
+    """What the company sells: without 'we make' and the market clause ('and we only sell to
+    X')."""
     pattern = lexicon.data(language).get("product_prefix")
     if pattern:
         text = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE)
+    clause = lexicon.any_match(language, "market_cues", text)
+    if clause and clause.start() > 3:
+        text = re.sub(r"[\s,]+(?:and|e|i|oraz|ed)?\s*$", "", text[: clause.start()])
     return text.strip(" ,.")
 
 
