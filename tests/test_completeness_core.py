@@ -147,3 +147,12 @@ def test_the_choice_in_every_language(tmp_path, lang, choice, fields, decline):
     s2 = _offered(tmp_path / "b", lang)
     reply = s2.send(decline)
     assert reply.done and s2.state.optional == [] and s2.state.optional_declined
+
+
+def test_declining_on_a_map_with_skipped_core_parts_does_not_call_it_complete(tmp_path):
+    s = core_map(new_session(tmp_path), stages=1)
+    s.start()
+    reply = s.send("skip")  # the last core gap, skipped
+    assert reply.gap is None and not reply.status.complete and "Want to add more?" in reply.text
+    reply = s.send("no thanks")
+    assert reply.done and "the core of the map is complete" not in reply.text

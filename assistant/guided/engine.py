@@ -241,8 +241,10 @@ class GuidedEngine:
             missing = sum(len(s.missing) for s in status.sections)
             text = _closing(t["messages"], key, session)
             parts.append(prompts.fill(text, map=journey.name, n=missing))
-            # Offered, never demanded; not beside an open offer of ideas (one verdict at a time).
-            more = optional.offer(session) if status.complete and state.offer is None else None
+            # Nothing core left to ask (filled, or skipped by the person): the optional fields
+            # are offered, never demanded; not beside an open offer of ideas (one verdict at a
+            # time).
+            more = optional.offer(session) if state.offer is None else None
             if more:
                 parts.append(more)
                 state.optional_offered = True
@@ -265,7 +267,8 @@ class GuidedEngine:
                 map=session.map.name,
                 percent=status.percent,
             )
-            return self._reply(f"{t['optional']['declined']} {closing}", None, session, done=True)
+            text = f"{t['optional']['declined']} {closing}" if status.complete else closing
+            return self._reply(text, None, session, done=True)
         state.optional = [*state.optional, *(f for f in chosen if f not in state.optional)]
         state.asked = None
         names = [optional.label(t, f) for f in chosen]
