@@ -14,12 +14,12 @@ from typing import Any
 import gradio as gr
 
 from assistant.accounts.web import MapScope
+from assistant.exports import FORMATS as EXPORT_FORMATS
 from assistant.settings import Settings, get_settings
 from assistant.visual.labels import fill, labels
 from assistant.web import edit_panel, views
 from assistant.web.actions import ActionError, generate_ideas, suggest_from_research
 from assistant.web.edit_panel import user_error
-from assistant.web.exports import EXPORT_LABELS
 from assistant.web.handlers import Handlers, WebError
 from assistant.web.learn import (
     FIRST_CONCEPT,
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 ideas_file = gr.File(label=i["file"], interactive=False)
             with gr.Tab(a["tabs"]["export"], id="export") as tab_export:
                 fmt = gr.Radio(
-                    [(v, k) for k, v in EXPORT_LABELS.items()], value="html", label="Format"
+                    [(f.label, k) for k, f in EXPORT_FORMATS.items()], value="html", label="Format"
                 )
                 export_btn = gr.Button(
                     t["export"]["button"], variant="primary", elem_id="jw-export"
@@ -191,7 +191,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 gr.update(value=i["calendar"]),
                 gr.update(
                     label=t["export"]["format"],
-                    choices=[(t["export"]["formats"][k], k) for k in EXPORT_LABELS],
+                    choices=[(t["export"]["formats"][k], k) for k in EXPORT_FORMATS],
                 ),
                 gr.update(value=t["export"]["button"]),
                 gr.update(label=t["export"]["file"]),

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.accounts.web import AccessDenied, MapScope
+from assistant.exports import FORMATS, file_stem, write_export
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.visual.labels import labels
 from assistant.web import views
-from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -286,8 +286,8 @@ class Handlers:
     # exports ---------------------------------------------------------------------------------
     def export(self, session: Session, fmt: str) -> str:
         self.ensure(session, "view")
-        if fmt not in EXPORT_FORMATS:
-            raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(EXPORT_FORMATS)}.")
+        if fmt not in FORMATS:
+            raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
         try:
             return str(write_export(session.map, fmt, folder))
