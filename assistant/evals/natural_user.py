@@ -26,7 +26,7 @@ from assistant.resources import prompts_dir
 
 if TYPE_CHECKING:
     from assistant.schema import JourneyMap
-    from assistant.session import Reply
+    from assistant.conversation import Reply
 
 
 @cache

@@ -12,7 +12,7 @@ from assistant import completeness, prompts
 from assistant.guided import parse
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.conversation import Conversation
 
 Choice = list[str] | Literal["declined"]
 """The fields chosen (`OPTIONAL_FIELDS` names), or 'declined'."""
@@ -42,14 +42,14 @@ def label(t: dict[str, Any], field: str) -> str:
     return str(t["persona_fields"].get(field, field))
 
 
-def open_fields(session: Session) -> list[str]:
+def open_fields(session: Conversation) -> list[str]:
     """Optional fields still open and not yet chosen, in the offer's order."""
     state = session.state
     still = set(completeness.open_optional(session.map)) - set(state.optional)
     return [f for f in OFFER_ORDER if f in still]
 
 
-def offer(session: Session) -> str | None:
+def offer(session: Conversation) -> str | None:
     """The offer's line, or None when nothing optional is left or the person declined."""
     if session.state.optional_declined:
         return None
@@ -61,7 +61,7 @@ def offer(session: Session) -> str | None:
     return prompts.fill(t["optional"]["offer"], fields=", ".join(names), example=names[0])
 
 
-def read_choice(session: Session, answer: str) -> Choice | None:
+def read_choice(session: Conversation, answer: str) -> Choice | None:
     """The person's reply to the offer: fields named, 'all', 'no'; None when the message is
     something else (an answer, a labelled segment, a command) and is read as usual."""
     t = prompts.guided(session.language)
