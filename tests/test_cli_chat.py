@@ -27,7 +27,8 @@ FEELINGS = {
 
 
 def script(lang: str) -> list[str]:
-    """Answers for a complete interview, in the order the guided engine asks."""
+    """Answers for a complete interview, in the order the guided engine asks: the core, then
+    the content ideas of the last stage kept, every optional field chosen and answered."""
     t = prompts.guided(lang)
     accept = t["words"]["accept"][0]
     sad, happy = FEELINGS[lang]
@@ -40,23 +41,24 @@ def script(lang: str) -> list[str]:
         "Book a demo",
         "Owen",
         "Shop owner",
-        "10-50 employees, 2% conversion",
-        "hates long setups",
         "grow sales; save time",
         "no time",
-        "search, email",
-        "friendly",
         accept,
     ]
-    for n in range(1, 6):
+    for n in range(1, 6):  # the core of each stage
         lines += [
             f"goal {n}a, goal {n}b",
-            f"action {n}",
             f"ads {n} (Marketing), demo {n} (Sales)",
-            f"question {n}?",
-            f"thought {n}",
             f"{sad}, {happy}" if n % 2 else sad,
             f"pain {n} (high)",
+        ]
+    lines += [accept, t["optional"]["all"][0]]  # keep the last ideas; add every optional field
+    lines += ["10-50 employees, 2% conversion", "hates long setups", "search, email", "friendly"]
+    for n in range(1, 6):
+        lines += [
+            f"action {n}",
+            f"question {n}?",
+            f"thought {n}",
             f"relief {n}",
             f"milestone {n} -> call {n}",
             f"{if_word} price {n} {then_word} competitor {n}",
@@ -147,10 +149,9 @@ def test_sigkill_mid_interview_loses_no_accepted_change(tmp_path):
     assert journey.context.company == "Acme Analytics"
     assert [g.text for g in journey.persona.goals] == ["grow sales", "save time"]
     assert [g.text for g in journey.stages[0].goals] == ["goal 1a", "goal 1b"]
-    assert journey.stages[0].questions[0].text == "question 1?"  # answer 17 of 20
-    # answer 21 may or may not have landed: resume from the gap the map says is next
-    gaps = [k for k, _ in completeness.gap_order(fill_stages(journey))]
-    assert len(gaps) == len(answers)
+    assert journey.stages[1].pain_points[0].text == "pain 2"  # answer 18 of 20
+    # answer 21 may or may not have landed: resume from the core gap the map says is next
+    gaps = [k for k, _ in completeness.gap_order(fill_stages(journey), include_optional=False)]
     start = gaps.index(status(journey).next_gap)
     assert start in (confirmed, confirmed + 1)
     proc2 = run_journey(  # resumed from what is on disk, in this process
