@@ -25,8 +25,8 @@ from assistant.gap import Gap
 from assistant.resources import prompts_dir
 
 if TYPE_CHECKING:
-    from assistant.schema import JourneyMap
     from assistant.conversation import Reply
+    from assistant.schema import JourneyMap
 
 
 @cache
