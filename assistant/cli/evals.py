@@ -10,6 +10,7 @@ from assistant.cli.answers import answers_command
 from assistant.cli.common import console
 from assistant.cli.errors import Commands, fail
 from assistant.language import HELP as LANGUAGE_HELP
+from assistant.language import LANGUAGES
 
 app = Commands(invoke_without_command=True, no_args_is_help=False)
 
@@ -40,12 +41,12 @@ def eval_command(
     `journey eval answers` scores the natural-answer corpus instead."""
     if ctx.invoked_subcommand:
         return
+    # The eval runner is loaded by this command only (start-up time of every other command).
     from assistant.evals.command import run_eval
     from assistant.evals.scenario import ScenarioError
-    from assistant.language import LANGUAGES
 
     if ideas:
-        from assistant.evals.idea_quality import run_command
+        from assistant.evals.idea_quality import run_command  # as above
 
         try:
             run_command(scenarios, json_out, console())

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from assistant.retrieval import ranker
+from assistant.retrieval.archive import forget_map
 from assistant.retrieval.hits import Hit, snippet
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
@@ -173,8 +174,6 @@ class ResearchStore:
 def delete_map_research(settings: Settings, map_id: str) -> int:
     """Delete a deleted map's research and its archived copies; no Chroma is opened when the
     workspace has no research index at all. Returns how many chunks were deleted."""
-    from assistant.research_archive import forget_map
-
     forget_map(settings.home, map_id)
     if settings.chroma_url is None and not settings.chroma_path.exists():
         return 0
