@@ -42,14 +42,12 @@ def eval_command(
     if ctx.invoked_subcommand:
         return
     # The eval runner is loaded by this command only (start-up time of every other command).
-    from assistant.evals.command import run_eval
+    from assistant.cli.eval_run import run_eval, run_idea_quality
     from assistant.evals.scenario import ScenarioError
 
     if ideas:
-        from assistant.evals.idea_quality import run_command  # as above
-
         try:
-            run_command(scenarios, json_out, console())
+            run_idea_quality(scenarios, json_out, console())
         except ValueError as exc:
             fail(str(exc))
         return
