@@ -137,7 +137,7 @@ def test_two_guided_chats_on_one_map_lose_no_answer(home: Path) -> None:
             last[who] = session.send(_answer(last[who], f"{who}{n}"))
             replies.append(last[who])
     changes = [r for reply in replies for r in reply.results]
-    assert len(changes) >= 40  # the core interview ends sooner than 60 answers
+    assert len(changes) >= 50
     journey = store.load("acme")
     ids = _all_ids(journey)
     lost = [r for r in changes if any(i not in ids for i in r.added)]
