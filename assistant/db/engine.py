@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 # The newest migration in migrations/versions. A test checks it equals Alembic's head, so
 # opening a current database costs one small query rather than loading Alembic.
-HEAD = "0003_interview"
+HEAD = "0004_workshop"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "journey_write"
