@@ -52,9 +52,13 @@ def launch_app(
     quiet: bool = True,
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
+    from starlette.middleware import Middleware
+
     from assistant.accounts.web import SignIn, check_bind
     from assistant.web.app import create_app
+    from assistant.web.downloads import DownloadScope
     from assistant.web.edit_panel import CLICK_JS
+    from assistant.web.share_page import SharePages
     from assistant.web.style import APP_CSS
 
     settings = settings or get_settings()
@@ -65,6 +69,14 @@ def launch_app(
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     demo = create_app(settings, sign_in.scope())
+    launch = sign_in.launch_kwargs()
+    app_kwargs = launch.setdefault("app_kwargs", {})
+    app_kwargs["routes"] = SharePages(settings).routes()  # /share/<token>: no sign-in
+    if sign_in.scoped and sign_in.accounts is not None:
+        downloads = demo.journey_handlers.downloads  # type: ignore[attr-defined]
+        app_kwargs.setdefault("middleware", []).append(
+            Middleware(DownloadScope, downloads=downloads, accounts=sign_in.accounts)
+        )
     # Each tab has its own session and SQLite connection, so tabs may run side by side.
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     # Uploads get double the ingest limit here so an oversized file still reaches ingest and
@@ -73,7 +85,7 @@ def launch_app(
     _, url, _ = demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        **sign_in.launch_kwargs(),
+        **launch,
         prevent_thread_lock=True,
         quiet=quiet,
         share=False,

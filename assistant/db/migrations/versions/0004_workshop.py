@@ -38,9 +38,7 @@ def upgrade() -> None:
         op.drop_table("maps")
         op.rename_table("maps_next", "maps")
     else:
-        op.add_column(
-            "maps", sa.Column("namespace", sa.Text, nullable=False, server_default="")
-        )
+        op.add_column("maps", sa.Column("namespace", sa.Text, nullable=False, server_default=""))
         for unique in sa.inspect(bind).get_unique_constraints("maps"):
             if unique["column_names"] == ["name"] and unique["name"]:
                 op.drop_constraint(unique["name"], "maps", type_="unique")
