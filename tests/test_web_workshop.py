@@ -10,6 +10,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -145,8 +146,18 @@ def _status(opener: urllib.request.OpenerDirector, address: str) -> tuple[int, s
         return int(exc.code), ""
 
 
+@pytest.fixture(scope="module")
+def hub_offline() -> Iterator[None]:
+    import huggingface_hub.constants as hub
+
+    saved = hub.HF_HUB_OFFLINE, hub.HF_HUB_DISABLE_TELEMETRY
+    hub.HF_HUB_OFFLINE, hub.HF_HUB_DISABLE_TELEMETRY = True, True
+    yield
+    hub.HF_HUB_OFFLINE, hub.HF_HUB_DISABLE_TELEMETRY = saved
+
+
 @pytest.mark.server
-def test_server_share_link_and_downloads_are_scoped(tmp_path: Path) -> None:
+def test_server_share_link_and_downloads_are_scoped(tmp_path: Path, hub_offline: None) -> None:
     from pgcluster import free_port
 
     settings = _settings(tmp_path / "home")
