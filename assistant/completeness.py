@@ -218,7 +218,3 @@ def is_skipped(journey: JourneyMap, gap: str) -> bool:
 def stage_of(gap: str | None) -> int | None:
     """The 1-based stage number of a `stage:N:field` gap."""
     return Gap.parse(gap).stage if gap else None
-
-
-def stage_label(stage: Stage, number: int) -> str:
-    return f"{number}. {stage.name}"

@@ -9,8 +9,6 @@ by hand: no well-kept library does only this, and the rule is short enough to re
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -28,14 +26,6 @@ def safe_cell(value: Any) -> str:
 def safe_row(row: Iterable[Any]) -> list[str]:
     """Every cell of a row made safe."""
     return [safe_cell(cell) for cell in row]
-
-
-def write_rows(rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text (header included in `rows`) with every cell neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(safe_row(row) for row in rows)
-    return out.getvalue()
 
 
 def is_formula(cell: str) -> bool:

@@ -176,10 +176,3 @@ def suggest_for_stage(
             seen.add(key)
             out.append(suggestion)
     return out
-
-
-def suggest_for_map(
-    kb: KnowledgeBase, journey: JourneyMap, k: int = 6
-) -> dict[str, list[EvidenceSuggestion]]:
-    """Suggestions for every stage of the map, by stage name."""
-    return {stage.name: suggest_for_stage(kb, journey, stage.id, k) for stage in journey.stages}

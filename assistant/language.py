@@ -9,10 +9,6 @@ Language = Literal["en", "pl", "it"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 
-def is_language(code: object) -> bool:
-    return code in LANGUAGES
-
-
 NAMES: dict[Language, str] = {"en": "English", "pl": "Polish", "it": "Italian"}
 """Each language's English name (for prompts that tell a model which language to write)."""
 HELP = ", ".join(LANGUAGES[:-1]) + " or " + LANGUAGES[-1]

@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rich.console import Console  # noqa: E402
 
+from assistant.cli.answers import run_answers  # noqa: E402
 from assistant.evals.answer_cases import default_corpus  # noqa: E402
-from assistant.evals.answer_command import run_answers  # noqa: E402
 
 
 def main() -> int:

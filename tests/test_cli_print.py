@@ -8,7 +8,7 @@ import re
 
 from rich.console import Console
 
-from assistant.cli_print import WordWrap, asks_for_map, print_map, print_reply
+from assistant.cli.printing import WordWrap, asks_for_map, print_map, print_reply
 
 TEXT = (
     "Welcome to the journey assistant. The map covers one persona, the stages of their "

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from assistant.cli import app
 from assistant.evidence import sentiment, suggest_for_stage
 from assistant.ingest import ingest_paths
 from assistant.retrieval import Hit, KnowledgeBase
-from assistant.retrieval.cli_commands import app
 from assistant.schema import Item, JourneyMap, Stage
 from assistant.settings import Settings
 from assistant.store import Store

@@ -11,8 +11,8 @@ import pytest
 from builders import call, fill_front, fill_map, new_session
 
 from assistant.completeness import status
+from assistant.exports import FORMATS, file_stem, write_export
 from assistant.web import views
-from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
 from assistant.web.learn import concept_choices, concept_text
 from assistant.web.sample import STAGES, sample_map
 from assistant.web.serve import parse_auth
@@ -132,7 +132,7 @@ def test_learn_tab_explains_concepts_with_citations() -> None:
     assert "Pick a concept" in concept_text(None)
 
 
-@pytest.mark.parametrize("fmt", sorted(set(EXPORT_FORMATS) - {"png"}))
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"png"}))
 def test_text_exports_are_written_and_escaped(tmp_path: Path, fmt: str) -> None:
     s = fill_map(new_session(tmp_path / "home", name="acme"), stages=2)
     call(
@@ -142,7 +142,7 @@ def test_text_exports_are_written_and_escaped(tmp_path: Path, fmt: str) -> None:
     # the file name in case an older workspace has one, so bypass validation to check that.
     journey = s.map.model_copy(update={"name": "../acme/<x>"})
     path = write_export(journey, fmt, tmp_path / "out")
-    assert path.parent == tmp_path / "out" and path.name == f"acme-x.{EXPORT_FORMATS[fmt]}"
+    assert path.parent == tmp_path / "out" and path.name == f"acme-x.{FORMATS[fmt].extension}"
     text = path.read_text()
     if fmt == "json":
         assert json.loads(text)["stages"][0]["pain_points"][-1]["text"] == "<script>x</script>"

@@ -159,7 +159,3 @@ def field_of(gap: str) -> str:
     """The field name of a gap key (`stage:2:touchpoints` -> `touchpoints`)."""
     g = Gap.parse(gap)
     return g.field or g.section
-
-
-def section_of(gap: str) -> str:
-    return Gap.parse(gap).section

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from assistant.session import Session
     from tools.results import ToolResult
 
-SINGLE_CONTEXT = {"company", "product", "purpose", "destination"}
 SINGLE_PERSONA = {"name", "role", "tone"}
 
 

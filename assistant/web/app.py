@@ -15,12 +15,12 @@ from typing import Any
 import gradio as gr
 
 from assistant.accounts.web import MapScope
+from assistant.exports import FORMATS as EXPORT_FORMATS
 from assistant.settings import Settings, get_settings
 from assistant.visual.labels import fill, labels
 from assistant.web import edit_panel, ideas_tab, views, workshop
 from assistant.web.actions import ActionError, suggest_from_research
 from assistant.web.edit_panel import user_error
-from assistant.web.exports import EXPORT_LABELS
 from assistant.web.handlers import Handlers, WebError
 from assistant.web.learn import (
     FIRST_CONCEPT,
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 ideas = ideas_tab.build()
             with gr.Tab(a["tabs"]["export"], id="export") as tab_export:
                 fmt = gr.Radio(
-                    [(v, k) for k, v in EXPORT_LABELS.items()], value="html", label="Format"
+                    [(f.label, k) for k, f in EXPORT_FORMATS.items()], value="html", label="Format"
                 )
                 export_btn = gr.Button(
                     t["export"]["button"], variant="primary", elem_id="jw-export"
@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 *ideas_tab.relabel(language),
                 gr.update(
                     label=t["export"]["format"],
-                    choices=[(t["export"]["formats"][k], k) for k in EXPORT_LABELS],
+                    choices=[(t["export"]["formats"][k], k) for k in EXPORT_FORMATS],
                 ),
                 gr.update(value=t["export"]["button"]),
                 gr.update(label=t["export"]["file"]),

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.accounts.store import User
 from assistant.accounts.web import AccessDenied, MapScope
+from assistant.exports import FORMATS, file_stem, write_export
 from assistant.schema import JourneyMap
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.visual.labels import labels
 from assistant.web import views
 from assistant.web.downloads import Downloads
-from assistant.web.exports import EXPORT_FORMATS, file_stem, write_export
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -323,8 +323,8 @@ class Handlers:
     # exports ---------------------------------------------------------------------------------
     def export(self, session: Session, fmt: str) -> str:
         self.ensure(session, "view")
-        if fmt not in EXPORT_FORMATS:
-            raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(EXPORT_FORMATS)}.")
+        if fmt not in FORMATS:
+            raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
         try:
             path = write_export(session.map, fmt, folder)

@@ -185,11 +185,6 @@ def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
     return to_csv(journey, idea_lists(journey, include_rejected=include_rejected))
 
 
-def ingest_rows(report: Any) -> list[list[Any]]:
-    """assistant.ingest's IngestReport as table rows: one line per file."""
-    return [ingest_row(f) for f in getattr(report, "files", [])]
-
-
 def ingest_row(result: Any) -> list[Any]:
     """One file's ingest result as a table row (the name without control characters)."""
     from assistant.text_safety import printable

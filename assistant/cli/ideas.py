@@ -1,4 +1,5 @@
-"""`journey serve`, `ideas`, `usage` and `eval`: thin wrappers over their feature modules."""
+"""`journey ideas` (content ideas per stage, lists and calendar files) and `journey usage`
+(the LLM agent's token usage and cost)."""
 
 from __future__ import annotations
 
@@ -9,41 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.cli_common import HomeOpt, console, fail, load_map, plain
-from assistant.language import HELP as LANGUAGE_HELP
+from assistant.cli.common import HomeOpt, console, load_map, plain
+from assistant.cli.errors import Commands, fail
 from assistant.session import open_session
 from assistant.settings import get_settings
 
-
-def serve(
-    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
-    auth: str | None = typer.Option(None, "--auth", help="Require a login: user:password."),
-    allow_public: bool = typer.Option(
-        False, "--allow-public", help="Allow a non-loopback --host without any sign-in."
-    ),
-    home: Path | None = HomeOpt,
-) -> None:
-    """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
-    from assistant.web import serve as run_server
-    from assistant.web.serve import check_database, parse_auth
-
-    try:
-        parse_auth(auth)
-    except ValueError as exc:
-        fail(str(exc))
-    settings = get_settings(home=home, allow_public=allow_public or None)
-    check_database(settings)  # a damaged database is one sentence now, not errors per click
-    try:
-        run_server(settings, host=host, port=port, auth=auth)
-    except (ValueError, RuntimeError) as exc:  # a public bind without sign-in, --auth beside
-        fail(str(exc))  # user accounts, a database server unreachable or behind its schema
-    except OSError as exc:
-        fail(f"Could not start the server: {exc}")
-    except KeyboardInterrupt:
-        console().print("Stopped.")
+app = Commands()
 
 
+@app.command()
 def ideas(
     name: str,
     stage: str | None = typer.Option(
@@ -82,7 +57,6 @@ def ideas(
         )
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
-        raise
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in result.errors:
         err.print(problem, markup=False)
@@ -103,6 +77,7 @@ def ideas(
     console().print(f"Wrote {output}{dated}", markup=False)
 
 
+@app.command()
 def usage(name: str, home: Path | None = HomeOpt) -> None:
     """Token usage and estimated cost of the LLM agent, per turn and for the whole map."""
     from assistant.agent.usage import UsageLog
@@ -143,58 +118,3 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
     )
     if total.estimated:
         out.print("* the server reported no usage for some turns: tokens counted locally.")
-
-
-def eval_command(
-    ctx: typer.Context,
-    scenarios: Path | None = typer.Option(
-        None, "--scenarios", help="Folder of scenario YAML files (default: the shipped ones)."
-    ),
-    model: str | None = typer.Option(
-        None, "--model", help="Assistant under test: guided (default) or provider:model."
-    ),
-    user_model: str | None = typer.Option(
-        None, "--user-model", help="provider:model to play the user (default: scripted user)."
-    ),
-    lang: list[str] | None = typer.Option(
-        None, "--lang", help=f"Only scenarios in {LANGUAGE_HELP}."
-    ),
-    scenario: list[str] | None = typer.Option(None, "--scenario", help="Only these scenario ids."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
-    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report."),
-    ideas: bool = typer.Option(
-        False, "--ideas", help="Check content-idea quality on evals/ideas (or --scenarios DIR)."
-    ),
-) -> None:
-    """Run the simulated-user evals: how much of each brief reaches the map, in how many turns.
-    `journey eval answers` scores the natural-answer corpus instead."""
-    if ctx.invoked_subcommand:
-        return
-    from assistant.evals.command import run_eval
-    from assistant.evals.scenario import ScenarioError
-    from assistant.language import LANGUAGES
-
-    if ideas:
-        from assistant.evals.idea_quality import run_command
-
-        try:
-            run_command(scenarios, json_out, console())
-        except ValueError as exc:
-            fail(str(exc))
-        return
-
-    if lang and any(code not in LANGUAGES for code in lang):
-        fail(f"--lang must be one of: {', '.join(LANGUAGES)}.")
-    try:
-        run_eval(
-            scenarios=scenarios,
-            model=model or "guided",
-            user_model=user_model,
-            languages=lang,
-            only=scenario,
-            json_path=json_out,
-            report_path=report,
-            console=console(),
-        )
-    except (ScenarioError, ValueError) as exc:
-        fail(str(exc))

@@ -1,7 +1,5 @@
-"""`journey ingest`, `journey search` and `journey evidence`: Typer commands on `app`.
-
-Mount them into the main CLI with `app.registered_commands.extend(...)` or `add_typer`.
-"""
+"""`journey ingest`, `journey search`, `journey evidence` and `journey research rebuild`:
+research files in, knowledge and research out, and the research index repaired."""
 
 from __future__ import annotations
 
@@ -9,34 +7,30 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.settings import Settings, get_settings
+from assistant.cli.common import HomeOpt, console, load_map, store_for
+from assistant.cli.errors import Commands, fail
+from assistant.settings import get_settings
+from assistant.store import MapNotFound
+from assistant.text_safety import printable
 
-app = typer.Typer(help="Knowledge search and research ingest.", no_args_is_help=True)
-console = Console(highlight=False, soft_wrap=True)  # no hard wraps: output is grepped
-HOME = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
+app = Commands()
+maintenance = Commands(help="Maintain the workspace's research index.", no_args_is_help=True)
 
 
-def _map_id(settings: Settings, map_name: str | None) -> str | None:
-    """The id of the map named `map_name` (research is filed by map id); exits 1 with a
-    clear message when there is no such map."""
+def _map_id(home: Path | None, map_name: str | None) -> str | None:
+    """The id of the map named `map_name` (research is filed by map id)."""
     if not map_name:
         return None
-    from assistant.store import MapNotFound, Store
-    from assistant.text_safety import printable
-
     try:
-        return Store(settings.database).load(map_name).id
-    except MapNotFound as exc:
-        console.print(
-            f"[red]No map named '{escape(printable(map_name))}' in this workspace.[/red] "
-            "Create it first "
-            f"with `journey chat --map {escape(printable(map_name))}`, then add its research."
+        return store_for(home).load(map_name).id
+    except MapNotFound:
+        fail(
+            f"No map named '{map_name}' in this workspace. Create it first with "
+            f"`journey chat --map {map_name}`, then add its research."
         )
-        raise typer.Exit(1) from exc
 
 
 @app.command("ingest")
@@ -50,30 +44,29 @@ def ingest_command(
     text_column: str | None = typer.Option(
         None, "--text-column", help="CSV column holding the text (else detected)."
     ),
-    home: Path | None = HOME,
+    home: Path | None = HomeOpt,
 ) -> None:
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
     from assistant.ingest import ingest_paths
     from assistant.retrieval import KnowledgeBase
-    from assistant.text_safety import printable
 
-    settings = get_settings(home=home)
-    map_id = _map_id(settings, map_name)
-    kb = KnowledgeBase(settings)
+    map_id = _map_id(home, map_name)
+    kb = KnowledgeBase(get_settings(home=home))
+    out = console()
     report = ingest_paths(
-        kb, paths, map_id=map_id, text_column=text_column, progress=console.is_terminal
+        kb, paths, map_id=map_id, text_column=text_column, progress=out.is_terminal
     )
     for result in report.files:
         name = escape(printable(str(result.path)))
         if result.status == "failed":
-            console.print(f"[red]✗[/red] {name}: {escape(printable(result.reason))}")
+            out.print(f"[red]✗[/red] {name}: {escape(printable(result.reason))}")
         elif result.status == "unchanged":
-            console.print(f"[dim]=[/dim] {name}: already ingested ({result.skipped} chunks)")
+            out.print(f"[dim]=[/dim] {name}: already ingested ({result.skipped} chunks)")
         else:
-            console.print(f"[green]✓[/green] {name}: {result.added} chunks added")
+            out.print(f"[green]✓[/green] {name}: {result.added} chunks added")
     scope = f" for map '{escape(printable(map_name))}'" if map_name else ""
-    console.print(f"{report.added} chunks added{scope}; {len(report.failed)} file(s) failed.")
-    if not report.ok:
+    out.print(f"{report.added} chunks added{scope}; {len(report.failed)} file(s) failed.")
+    if not report.ok:  # the failures are listed above, one line each
         raise typer.Exit(1)
 
 
@@ -86,26 +79,24 @@ def search_command(
         False, "--research", help="Search ingested research, not the knowledge cards."
     ),
     map_name: str | None = typer.Option(None, "--map", help="With --research: only this map's."),
-    home: Path | None = HOME,
+    home: Path | None = HomeOpt,
 ) -> None:
     """Search the knowledge cards (or research) and print snippets with citation ids."""
     from assistant.retrieval import KnowledgeBase
 
-    settings = get_settings(home=home)
-    map_id = _map_id(settings, map_name) if research else None
-    kb = KnowledgeBase(settings)
+    map_id = _map_id(home, map_name) if research else None
+    kb = KnowledgeBase(get_settings(home=home))
+    out = console()
     if not research:
-        kb.ensure_index(progress=console.is_terminal and not as_json)
+        kb.ensure_index(progress=out.is_terminal and not as_json)
     try:
         hits = kb.search(query, k=k, kind="document" if research else "knowledge", map_id=map_id)
-    except ValueError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(2) from exc
+    except ValueError as exc:  # an empty query
+        fail(str(exc), code=2)
     except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
         from assistant.research_archive import index_failure
 
-        console.print(f"[red]Error:[/red] {escape(index_failure(exc))}")
-        raise typer.Exit(1) from exc
+        fail(index_failure(exc))
     if as_json:
         typer.echo(
             json.dumps(
@@ -116,14 +107,14 @@ def search_command(
         )
         return
     if not hits:
-        console.print("No results.")
+        out.print("No results.")
         return
     table = Table("citation", "title", "snippet", "score", show_lines=True)
     for hit in hits:
         table.add_row(
             escape(hit.cite()), escape(hit.title), escape(hit.snippet), f"{hit.score:.3f}"
         )
-    console.print(table)
+    out.print(table)
 
 
 @app.command("evidence")
@@ -137,22 +128,18 @@ def evidence_command(
         help="Also add them to the map as "
         "suggestions (accept with `journey maps accept NAME ID...`).",
     ),
-    home: Path | None = HOME,
+    home: Path | None = HomeOpt,
 ) -> None:
     """Show research snippets for each stage as suggested pain points, questions, emotions."""
     from assistant.evidence import suggest_for_stage
     from assistant.retrieval import KnowledgeBase
-    from assistant.store import MapNotFound, Store
 
+    journey = load_map(home, name)
     settings = get_settings(home=home)
-    try:
-        journey = Store(settings.database).load(name)
-    except MapNotFound as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(1) from exc
     kb = KnowledgeBase(settings)
+    out = console()
     if kb.research_count(journey.id) == 0:
-        console.print(
+        out.print(
             f"No research for map '{escape(journey.name)}' yet: add some with "
             f"`journey ingest PATH --map {escape(journey.name)}`."
         )
@@ -160,16 +147,15 @@ def evidence_command(
     try:
         stages = [journey.find_stage(stage)] if stage else journey.stages
     except KeyError as exc:
-        console.print(f"[red]{escape(str(exc.args[0]))}[/red]")
-        raise typer.Exit(1) from exc
+        fail(str(exc.args[0]))
     for current in stages:
-        console.rule(escape(current.name))
+        out.rule(escape(current.name))
         found = suggest_for_stage(kb, journey, current.id, k=k)
         if not found:
-            console.print("[dim]No research speaks to this stage.[/dim]")
+            out.print("[dim]No research speaks to this stage.[/dim]")
         for s in found:
             score = f" ({s.score:+d})" if s.score is not None else ""
-            console.print(
+            out.print(
                 f"[bold]{s.field}[/bold]{score}: {escape(s.text)} "
                 f"[dim]{escape(' '.join(f'[{e}]' for e in s.evidence))}[/dim]"
             )
@@ -177,11 +163,34 @@ def evidence_command(
             from tools.context import ToolContext, ToolError
             from tools.evidence_tools import suggest_from_research
 
-            ctx = ToolContext(Store(settings.database), journey.id, settings, kb)
+            ctx = ToolContext(store_for(home), journey.id, settings, kb)
             try:
                 written = suggest_from_research(ctx, current.id, k)
             except ToolError as exc:
-                console.print(f"[red]{escape(str(exc))}[/red]")
-                raise typer.Exit(1) from exc
+                fail(str(exc))
             ids = " ".join(w.item_id for w in written)
-            console.print(f"Added {len(written)} suggestion(s): {escape(ids)}")
+            out.print(f"Added {len(written)} suggestion(s): {escape(ids)}")
+
+
+@maintenance.command("rebuild")
+def research_rebuild(home: Path | None = HomeOpt) -> None:
+    """Drop the research index and store every ingested file's chunks again (no re-reading).
+
+    Use it when `journey search --research` or an ingest says the research index failed."""
+    from assistant.research_archive import rebuild
+    from assistant.retrieval import KnowledgeBase
+
+    kb = KnowledgeBase(get_settings(home=home))
+    try:
+        report = rebuild(kb)
+    except Exception as exc:  # noqa: BLE001 - Chroma's errors are many; the user needs one line
+        fail(f"the rebuild failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}).")
+    out = console()
+    for problem in report.problems:
+        out.print(f"Skipped an unreadable archive file: {problem}", markup=False)
+    salvaged = f" ({report.salvaged} read back from the old index)" if report.salvaged else ""
+    out.print(
+        f"Rebuilt the research index: {report.chunks} chunks from {report.files} file(s)"
+        f"{salvaged}.",
+        markup=False,
+    )

@@ -1,24 +1,20 @@
-"""What every `journey` command shares: the console, errors, the workspace and its maps."""
+"""What every `journey` command shares: the console, the `--home` option, the workspace's
+store and its maps (errors: `assistant.cli.errors`)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
 
+from assistant.cli.errors import database_sentence, fail, os_sentence
 from assistant.schema import JourneyMap
 from assistant.settings import get_settings
 from assistant.store import MapNotFound, Store
 
 HomeOpt = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
-
-
-def _env_name(loc: tuple) -> str:
-    name = ".".join(map(str, loc))
-    return name if name.isupper() else f"JOURNEY_{name.upper()}"
 
 
 def console() -> Console:
@@ -36,24 +32,11 @@ def plain(text: str) -> str:
     return escape(printable(text))
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print `Error: message` (the message is plain text: no markup, no control characters)."""
-    from rich.markup import escape
-
-    from assistant.text_safety import printable
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[red]Error:[/red] {escape(printable(message))}", markup=True
-    )
-    raise typer.Exit(code)
-
-
 def store_for(home: Path | None) -> Store:
     """The workspace's store; read-only when a SQLite database cannot be written, and one
     sentence (not a traceback) when the folder or the database cannot be used."""
     import sqlite3
 
-    from assistant.cli_errors import database_sentence, os_sentence
     from assistant.store import open_read_only
 
     settings = get_settings(home=home)
@@ -77,7 +60,6 @@ def store_for(home: Path | None) -> Store:
         if isinstance(first, sqlite3.OperationalError):
             fail(database_sentence(first, path))
         fail(f"the workspace folder {path.parent} cannot be used: {os_sentence(first)}")
-        raise
 
 
 def load_map(home: Path | None, name: str) -> JourneyMap:
@@ -86,4 +68,8 @@ def load_map(home: Path | None, name: str) -> JourneyMap:
         return store.load(name)
     except MapNotFound as exc:
         fail(str(exc))
-        raise
+
+
+def map_id(home: Path | None, name: str | None) -> str | None:
+    """The id of the map called `name` (None for no name); a missing map is an error."""
+    return load_map(home, name).id if name else None

@@ -1,58 +1,22 @@
-"""The `journey` command line: a thin layer over the Python API (Typer + rich)."""
+"""`journey chat` (the terminal interview) and `journey schema`."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 
-from assistant.cli_common import HomeOpt, console, fail
-from assistant.cli_print import WordWrap, asks_for_map, print_map, print_reply
+from assistant.cli.common import HomeOpt, console
+from assistant.cli.errors import Commands, fail
+from assistant.cli.printing import WordWrap, asks_for_map, print_map, print_reply
 from assistant.language import HELP as LANGUAGE_HELP
 from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
-from assistant.settings import get_settings
 
-
-class _Cli(typer.Typer):
-    """The `journey` entry point: a known failure (file system, database, markup) is one
-    `Error:` sentence and exit code 1, never a traceback (see `cli_errors`)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from assistant.cli_errors import describe
-
-        try:
-            return super().__call__(*args, **kwargs)
-        except Exception as exc:
-            sentence = describe(exc)
-            if sentence is None:
-                raise
-            try:
-                fail(sentence)
-            except typer.Exit as done:  # outside click's own handling: exit here
-                raise SystemExit(done.exit_code) from None
-
-
-app = _Cli(
-    help="journey-assistant: build a customer journey map, one question at a time.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _check_settings() -> None:
-    """Read the settings once up front, so a bad variable is one sentence, not a traceback."""
-    from assistant.settings import SettingsError
-
-    try:
-        get_settings()
-    except SettingsError as exc:
-        fail(f"invalid setting ({'; '.join(exc.problems)}). See .env.example.")
+app = Commands()
 
 
 @app.command()
@@ -68,7 +32,6 @@ def chat(
         session = open_session(map=map, home=home, new=new, lang=lang, model=model)
     except (ValueError, RuntimeError) as exc:  # SettingsError (a bad --lang) is a ValueError
         fail(str(exc))
-        raise
     tty = sys.stdin.isatty()
     out = console()
     if tty:  # build the card index while the user types, so "what is ...?" answers at once
@@ -145,30 +108,3 @@ def show(out: Console, reply: Reply, tty: bool, language: str = "en") -> None:
 def schema() -> None:
     """Print the JSON Schema of a journey map."""
     sys.stdout.write(json.dumps(JourneyMap.model_json_schema(), indent=2) + "\n")
-
-
-def _mount_commands() -> None:
-    """Commands that live in their own modules: maps and export, the feature wrappers
-    (serve, ideas, usage, eval), and ingest/search/evidence beside the retrieval code."""
-    from assistant import cli_features, cli_maps, cli_research
-    from assistant.evals.answer_command import answers_command
-    from assistant.retrieval.cli_commands import app as retrieval_app
-
-    app.add_typer(cli_maps.maps_app, name="maps")
-    app.add_typer(cli_research.research_app, name="research")
-    app.command()(cli_maps.export)
-    app.command()(cli_features.serve)
-    app.command()(cli_features.ideas)
-    app.command()(cli_features.usage)
-    eval_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
-    eval_app.callback()(cli_features.eval_command)
-    eval_app.command("answers")(answers_command)
-    app.add_typer(eval_app, name="eval")
-    app.registered_commands.extend(retrieval_app.registered_commands)
-    __import__("assistant.cli_accounts").cli_accounts.mount(app)
-
-
-_mount_commands()
-
-if __name__ == "__main__":
-    app()

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli.common import console
+from assistant.cli.errors import fail
 from assistant.evals.answer_cases import CorpusError, default_corpus, load_cases
 from assistant.evals.answer_run import run_corpus
 from assistant.evals.answer_score import CaseResult, summarise
@@ -25,8 +27,6 @@ def answers_command(
     verbose: bool = typer.Option(False, "--verbose", help="List every case that lost points."),
 ) -> None:
     """Score the interview on labelled natural answers (FORMAT.md of the corpus)."""
-    from assistant.cli_common import console, fail
-
     try:
         run_answers(corpus or default_corpus(), json_out, verbose, console())
     except (CorpusError, OSError) as exc:

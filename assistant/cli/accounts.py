@@ -9,16 +9,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from assistant.cli_common import HomeOpt, console, fail
+from assistant.cli.common import HomeOpt, console, load_map
+from assistant.cli.errors import Commands, fail
 
-users_app = typer.Typer(help="Web app accounts: add, list and remove users.", no_args_is_help=True)
-teams_app = typer.Typer(
+users_app = Commands(help="Web app accounts: add, list and remove users.", no_args_is_help=True)
+teams_app = Commands(
     help="Teams (workspaces): groups of users that share maps.", no_args_is_help=True
 )
-access_app = typer.Typer(
+access_app = Commands(
     help="Roles on a map (owner, editor, viewer) for users and teams.", no_args_is_help=True
 )
-db_app = typer.Typer(help="The workspace database (JOURNEY_DATABASE_URL).", no_args_is_help=True)
+db_app = Commands(help="The workspace database (JOURNEY_DATABASE_URL).", no_args_is_help=True)
 
 
 def _accounts(home: Path | None):  # type: ignore[no-untyped-def]
@@ -60,7 +61,6 @@ def users_add(
         user = accounts.add_user(name, password, admin=admin)
     except AccountError as exc:
         fail(str(exc))
-        raise
     console().print(f"Added user '{user.name}'{' (admin)' if user.is_admin else ''}.", markup=False)
 
 
@@ -174,8 +174,6 @@ def teams_leave(team: str, user: str, home: Path | None = HomeOpt) -> None:
 
 
 def _map_id(home: Path | None, name: str) -> str:
-    from assistant.cli_common import load_map
-
     return load_map(home, name).id
 
 
@@ -247,7 +245,6 @@ def db_upgrade(home: Path | None = HomeOpt) -> None:
         fail(
             f"Could not upgrade the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         )
-        raise
     shown = make_url(url).render_as_string(hide_password=True)
     console().print(f"{shown} is at schema {revision}.", markup=False)
 
@@ -264,16 +261,11 @@ def db_current(home: Path | None = HomeOpt) -> None:
             revision = current_revision(conn)
     except Exception as exc:  # noqa: BLE001
         fail(f"Could not read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-        raise
     finally:
         engine.dispose()
     state = "up to date" if revision == HEAD else "run `journey db upgrade`"
     console().print(f"schema {revision or 'none'}; this version needs {HEAD} ({state}).")
 
 
-def mount(app: typer.Typer) -> None:
-    """Register the commands on the main `journey` app."""
-    app.add_typer(users_app, name="users")
-    app.add_typer(teams_app, name="teams")
-    app.add_typer(access_app, name="access")
-    app.add_typer(db_app, name="db")
+GROUPS = {"users": users_app, "teams": teams_app, "access": access_app, "db": db_app}
+"""The groups, by the name they have under `journey`."""
