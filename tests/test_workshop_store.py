@@ -138,3 +138,25 @@ def test_map_names_are_unique_per_namespace_only(store: Store) -> None:
     with pytest.raises(MapNotFound, match="Several maps"):
         store.load("Q4")  # a shared name is no key; the id always is
     assert store.load(mine.id).name == "Q3 launch"
+
+
+def test_cli_creates_shows_and_revokes_a_share_link(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli.main import app
+
+    home = tmp_path / "home"
+    store = Store(home / "journey.sqlite3")
+    journey = store.create("Q3 plan")
+    run = CliRunner()
+    made = run.invoke(app, ["share", "create", "Q3 plan", "--url", "http://x", "--home", str(home)])
+    assert made.exit_code == 0, made.output
+    token = made.output.split("http://x/share/", 1)[1].split()[0]
+    links = ShareLinks(store.url)
+    assert links.map_for(token) == journey.id
+    shown = run.invoke(app, ["share", "show", "Q3 plan", "--home", str(home)])
+    assert "has a read-only link" in shown.output and token not in shown.output
+    gone = run.invoke(app, ["share", "revoke", "Q3 plan", "--home", str(home)])
+    assert gone.exit_code == 0 and links.map_for(token) is None
+    missing = run.invoke(app, ["share", "create", "nope", "--home", str(home)])
+    assert missing.exit_code == 1 and "No map named 'nope'" in missing.output
