@@ -56,9 +56,12 @@ APP_CSS += """
 #jw-facilitator .jw-fac-head { display: flex; gap: 24px; align-items: center; }
 #jw-facilitator .jw-fac-head h1 { font-size: 30px; margin: 0; white-space: nowrap; }
 #jw-facilitator .jw-fac-head .jw-progress { flex: 1; font-size: 15px; }
-#jw-facilitator .jw-fac-row { display: grid; grid-template-columns: 3fr 2fr; gap: 12px; margin: 10px 0; }
-#jw-facilitator .jw-fac-q { font-size: 18px; background: #f3f4fc; border-radius: 8px; padding: 8px 12px; }
+#jw-facilitator .jw-fac-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 12px; margin: 10px 0; }
+#jw-facilitator .jw-fac-q { font-size: 19px; background: #f3f4fc; border-radius: 8px; padding: 8px 12px;
+  max-height: 40vh; overflow: auto; }
+#jw-facilitator .jw-fac-q .jw-purpose { font-size: 15px; }
 #jw-facilitator .jw-fac-q p { margin: 4px 0 8px; }
-#jw-facilitator .jw-recent { font-size: 15px; }
+#jw-facilitator .jw-recent { font-size: 15px; max-height: 40vh; overflow: hidden; }
 #jw-facilitator .jw-fac-map .jmap { font-size: 16px; }
 """

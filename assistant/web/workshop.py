@@ -125,17 +125,29 @@ def live(session: Any) -> tuple:
     found = versions.history(session.store, session.map_id, HISTORY_ROWS)
     screen: Any = gr.skip()
     if session in FACILITATORS:
-        asked = next(
-            (m["content"] for m in reversed(session.history(20)) if m["role"] == "assistant"),
-            "",
-        )
-        screen = wv.facilitator_html(journey, status(journey), asked, found, language)
+        st = status(journey)
+        asked = current_question(session, str(st.next_gap) if st.next_gap else None)
+        screen = wv.facilitator_html(journey, st, asked, found, language)
     return (
         wv.recent_html(found, language),
         wv.history_html(found, language),
         gr.update(choices=wv.restore_choices(found, language), value=None),
         screen,
     )
+
+
+def current_question(session: Any, next_gap: str | None) -> str:
+    """The question the interview asks now: the guided engine's wording for the gap the
+    last reply asked about (or the next gap); with an LLM, its last reply."""
+    last = next((m for m in reversed(session.history(20)) if m["role"] == "assistant"), None)
+    gap = (last or {}).get("meta", {}).get("gap") or next_gap
+    ask = getattr(session.engine, "question", None)
+    if gap and ask is not None:
+        try:
+            return str(ask(session, str(gap)))
+        except (KeyError, ValueError):
+            pass
+    return str((last or {}).get("content", ""))
 
 
 def facilitating(request: gr.Request | None) -> bool:

@@ -5,6 +5,7 @@ escaped here; labels come from `prompts/web/<lang>.yaml` (section `workshop`).""
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 
 from assistant.comments import Comment
@@ -16,6 +17,13 @@ from assistant.web import views
 
 RECENT = 5
 """How many changes the strip shows."""
+ID_TAG = re.compile(r"\s*\[ids?: [\w, -]*\]")
+"""The item ids a tool's summary ends with, for the model: noise to people, so not shown."""
+
+
+def said(summary: str) -> str:
+    """A change's summary as people read it (without the ids meant for the model)."""
+    return ID_TAG.sub("", summary)
 
 
 def ago(at: str, language: str, moment: datetime | None = None) -> str:
@@ -53,7 +61,7 @@ def recent_html(history: list[Version], language: str, moment: datetime | None =
         return f'<div class="jw-recent"><b>{html.escape(w["recent"])}</b> {w["nobody_yet"]}</div>'
     rows = "".join(
         f'<li data-seq="{v.seq}"><b class="jw-who">{_who(v.author, language)}</b> '
-        f'<span class="jw-what">{html.escape(v.summary)}</span> '
+        f'<span class="jw-what">{html.escape(said(v.summary))}</span> '
         f'<time datetime="{html.escape(v.at)}" title="{_clock(v.at)}">'
         f"{html.escape(ago(v.at, language, moment))}</time></li>"
         for v in shown
@@ -76,7 +84,7 @@ def history_html(history: list[Version], language: str) -> str:
         css = ' class="jw-current"' if n == 0 else (' class="jw-undone"' if v.undone else "")
         rows.append(
             f'<tr{css} data-seq="{v.seq}"><td>#{v.seq}</td><td>{_clock(v.at)}</td>'
-            f"<td>{_who(v.author, language)}</td><td>{html.escape(v.summary)}{note}</td></tr>"
+            f"<td>{_who(v.author, language)}</td><td>{html.escape(said(v.summary))}{note}</td></tr>"
         )
     return (
         f'<div class="jw-history"><p>{html.escape(w["history_intro"])}</p>'
@@ -88,7 +96,7 @@ def restore_choices(history: list[Version], language: str) -> list[tuple[str, in
     """Versions one may restore: every rebuildable one but the current (newest)."""
     return [
         (f"#{v.seq} · {_clock(v.at)[:16]} · {v.author or labels(language)['workshop']['someone']}"
-         f" · {v.summary[:60]}", v.seq)
+         f" · {said(v.summary)[:60]}", v.seq)
         for v in history[1:]
         if v.restorable
     ]  # fmt: skip
@@ -132,7 +140,7 @@ def facilitator_html(
         f'<div class="jw-fac-head"><h1>{html.escape(journey.name)}</h1>'
         f"{views.progress_html(st, language)}</div>"
         f'<div class="jw-fac-row"><div class="jw-fac-q"><b>{html.escape(w["question"])}</b>'
-        f"<p>{asked}</p>{views.purpose_html(journey, st.next_gap, language, st.complete)}</div>"
+        f"<p>{asked}</p></div>"
         f"{recent_html(history, language)}</div>"
         f'<div class="jw-fac-map">{views.map_panel(journey, editable=False)}</div></div>'
     )
