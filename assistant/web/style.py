@@ -44,7 +44,7 @@ APP_CSS += """
 .jw-recent li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .jw-recent .jw-who { color: #4f5bd5; }
 .jw-recent time { color: #8a92b2; font-size: 12px; margin-left: 4px; }
-.jw-history table { width: 100%; border-collapse: collapse; font-size: 13px; }
+.jw-history table { width: 100%; border-collapse: collapse; font-size: 13px; border: 1px solid #e3e6f0; }
 .jw-history th, .jw-history td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e3e6f0;
   vertical-align: top; }
 .jw-history td:first-child, .jw-history td:nth-child(2) { white-space: nowrap; color: #5f6787; }
