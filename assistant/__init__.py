@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from assistant.conversation import Reply
     from assistant.schema import JourneyMap
-    from assistant.session import Reply, Session, open_session
+    from assistant.session import Session, open_session
 
 __all__ = ["JourneyMap", "Reply", "Session", "open_session"]
 
@@ -26,7 +27,11 @@ def __getattr__(name: str) -> Any:
         from assistant.schema import JourneyMap
 
         return JourneyMap
-    if name in {"Reply", "Session", "open_session"}:
+    if name == "Reply":
+        from assistant.conversation import Reply
+
+        return Reply
+    if name in {"Session", "open_session"}:
         from assistant import session
 
         return getattr(session, name)

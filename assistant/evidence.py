@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.retrieval.lexical import tokenize
 from assistant.schema import JourneyMap, Stage
 
 if TYPE_CHECKING:
@@ -107,8 +108,6 @@ def sentiment(hit: Hit) -> int:
 
 
 def _words(text: str) -> list[str]:
-    from assistant.retrieval.lexical import tokenize
-
     return tokenize(text)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant import research_archive
 from assistant.retrieval.readers import (
     SUPPORTED,
     Budget,
@@ -22,6 +23,7 @@ from assistant.retrieval.readers import (
     read_document,
 )
 from assistant.retrieval.research import document_key
+from assistant.text_safety import printable
 
 CHUNK_CHARS = 800  # ~200 tokens: fits MiniLM's 256-token window with room to spare
 CHUNK_OVERLAP = 100
@@ -144,8 +146,6 @@ def ingest_file(
             map_id,
             budget,
         )
-        from assistant import research_archive
-
         research_archive.save(
             kb.settings.home, research_archive.Record(path.name, map_id, ids, texts, metas)
         )
@@ -160,9 +160,7 @@ def ingest_file(
 def failure_reason(exc: BaseException) -> str:
     """A failure as one line; a vector-store error says how to repair the index."""
     if type(exc).__module__.startswith("chromadb"):
-        from assistant.research_archive import index_failure
-
-        return index_failure(exc)
+        return research_archive.index_failure(exc)
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
 
 
@@ -206,8 +204,6 @@ def ingest_paths(
     """
     from rich.markup import escape
     from rich.progress import Progress
-
-    from assistant.text_safety import printable
 
     files = expand_paths(paths)
     report = IngestReport()

@@ -10,6 +10,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from assistant import prompts
 from assistant.csv_safety import safe_row
 from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS, ContentIdea, DecisionPoint, Item
 
@@ -80,8 +81,6 @@ def _headings(language: str) -> dict[str, str]:
     }
     if language == "en":
         return english
-    from assistant import prompts
-
     t = prompts.guided(language)
     local = {
         k: v[:1].upper() + v[1:]

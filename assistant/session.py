@@ -7,66 +7,30 @@ reply.text, reply.gap, reply.status.percent, session.map
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import ValidationError
 
 from assistant.completeness import Status, status
-from assistant.gap import Gap
+from assistant.conversation import Engine, OpenOffer, Reply
+from assistant.guided import GuidedEngine
 from assistant.schema import JourneyMap
 from assistant.settings import Settings, get_settings
-from assistant.state import InterviewState, OfferItem, OfferKind
+from assistant.state import InterviewState
 from assistant.store import Store
 from tools import ToolBox, ToolContext
+from tools.evidence_tools import make_evidence_tools
+from tools.knowledge_tools import make_knowledge_tools
 from tools.results import ToolResult
 
-
-@dataclass
-class OpenOffer:
-    """An offer waiting for the user's verdict, as shown: its kind and numbered items."""
-
-    kind: OfferKind
-    items: list[OfferItem]
-
-
-@dataclass
-class Reply:
-    """What the assistant answered to one message."""
-
-    text: str
-    """The reply to show."""
-    gap: Gap | None
-    """What the next question asks for (a `Gap`: `reply.gap.field`; its key is
-    `stage:2:touchpoints`)."""
-    status: Status
-    """Completeness after this turn."""
-    done: bool = False
-    """True when the user ended the interview."""
-    recorded: list[str] = field(default_factory=list)
-    """Confirmations of the changes made this turn (the tools' sentences, for the model)."""
-    results: list[ToolResult] = field(default_factory=list)
-    """The changes made this turn, as data."""
-    offer: OpenOffer | None = None
-    """Ideas or research suggestions listed and awaiting a verdict ('accept 1,3')."""
-    citations: list[str] = field(default_factory=list)
-    """Citation ids of knowledge cards or research used in the reply."""
-    errors: list[str] = field(default_factory=list)
-    """Problems met this turn (invalid arguments, model failures...), already explained in text."""
-
-
-class Engine(Protocol):
-    def opening(self, session: Session) -> Reply: ...
-
-    def respond(self, session: Session, text: str) -> Reply: ...
-
-    def stream(self, session: Session, text: str) -> Iterator[str | Reply]: ...
+__all__ = ["OpenOffer", "Reply", "Session", "open_session"]
 
 
 class Session:
-    """One conversation about one map. Every change goes through `self.tools`."""
+    """One conversation about one map. Every change goes through `self.tools`.
+
+    The engines see it as a `Conversation` (assistant/conversation.py)."""
 
     def __init__(
         self, store: Store, journey: JourneyMap, settings: Settings, language: str | None = None
@@ -83,11 +47,12 @@ class Session:
         self.state = load_state(store, journey.id)
         """What the conversation remembers; written with every change and every reply."""
         self.context.on_change = self._on_change
-        self.tools = ToolBox(self.context, extra=_knowledge_tools(self.context))
+        extra = [*make_knowledge_tools(self.context), *make_evidence_tools(self.context)]
+        self.tools = ToolBox(self.context, extra=extra)
         self.engine = make_engine(settings)
 
     def _on_change(self, result: ToolResult) -> str:
-        self.state.note_change(result)
+        self.state.note_change(result.seq, result.added)
         return self.state.model_dump_json()
 
     def open_offer(self) -> OpenOffer | None:
@@ -179,21 +144,10 @@ def load_state(store: Store, map_id: str) -> InterviewState:
 def make_engine(settings: Settings) -> Engine:
     """`guided` -> the offline interviewer; `provider:model` -> the LLM agent."""
     if settings.model.strip().casefold() == "guided":
-        from assistant import tips
-        from assistant.guided import GuidedEngine
+        return GuidedEngine()
+    from assistant.agent import AgentEngine  # LangChain's model stack only when a model is set
 
-        return GuidedEngine(tipper=tips.tip_for_gap, explainer=tips.explain)
-    from assistant.agent import AgentEngine  # type: ignore[import-not-found]
-
-    engine: Engine = AgentEngine(settings)
-    return engine
-
-
-def _knowledge_tools(ctx: ToolContext) -> list:
-    from tools.evidence_tools import make_evidence_tools
-    from tools.knowledge_tools import make_knowledge_tools
-
-    return [*make_knowledge_tools(ctx), *make_evidence_tools(ctx)]
+    return AgentEngine(settings)
 
 
 def open_session(

@@ -19,7 +19,6 @@ from assistant.schema import STAGE_FIELDS
 
 if TYPE_CHECKING:
     from assistant.schema import JourneyMap
-    from tools.results import ToolResult
 
 OfferKind = Literal["ideas", "research"]
 
@@ -116,17 +115,18 @@ class InterviewState(BaseModel):
         """A new user message: its first change replaces `last_answer`."""
         self._answer_open = True
 
-    def note_change(self, result: ToolResult) -> None:
-        """Called inside the change's transaction, before the state is written with it."""
-        if result.seq is None:
+    def note_change(self, seq: int | None, added: list[str]) -> None:
+        """Called inside a change's transaction (its change-log row `seq`, the ids of the items
+        it `added`), before the state is written with it."""
+        if seq is None:
             return
         if self._answer_open:
             self.last_answer = []
             self._answer_open = False
-        self.last_answer.append(result.seq)
-        if self._offering is not None and result.added:
+        self.last_answer.append(seq)
+        if self._offering is not None and added:
             kind, stage_id = self._offering
-            self.offer = Offer(kind=kind, stage_id=stage_id, ids=list(result.added))
+            self.offer = Offer(kind=kind, stage_id=stage_id, ids=list(added))
 
     def offering(self, kind: OfferKind | None, stage_id: str = "") -> None:
         """While set, a change that adds items opens an offer of those items (in the same

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from assistant.gap import Gap
 from assistant.retrieval.cards import Card, shipped_cards
+from assistant.visual.labels import labels
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.retrieval import KnowledgeBase
 
 TIP_CHARS = 220
 
@@ -100,17 +101,14 @@ def fits_market(card: Card, market: str | None, sub: str | None = None) -> bool:
 def footnote(card: Card, language: str) -> str:
     """The short cited footnote under a tip: the card's title (the Learn tab explains it in
     full), never its raw id."""
-    from assistant.visual.labels import labels
-
     return f"_({labels(language)['tips']['source']}: {card.title})_"
 
 
-def tip_for_gap(session: Session, gap: str) -> tuple[str, str] | None:
+def tip_for_gap(gap: str, language: str, market: str | None) -> tuple[str, str] | None:
     """A short tip with its cited footnote, and its citation id, for the question about
-    `gap`, or None. Only cards that fit the map's market are used."""
+    `gap` in `language`, or None. Only cards that fit the map's `market` are used."""
     field, stage_number, sub = _field_of(gap)
-    market = session.map.context.market
-    cards = [c for c in cards_for_field(field, session.language) if fits_market(c, market, sub)]
+    cards = [c for c in cards_for_field(field, language) if fits_market(c, market, sub)]
     if not cards:
         return None
     if sub:
@@ -119,7 +117,7 @@ def tip_for_gap(session: Session, gap: str) -> tuple[str, str] | None:
         cards = specific + [c for c in cards if c not in specific]
     # Rotate through the field's cards across stages so the same tip is not repeated 5 times.
     card = cards[max(stage_number - 1, 0) % len(cards)]
-    note = footnote(card, session.language)
+    note = footnote(card, language)
     return f"{summary(card, TIP_CHARS - len(note) - 1)} {note}", card.citation
 
 
@@ -144,17 +142,12 @@ def known_topic(topic: str) -> bool:
     return bool(stems & _vocabulary())
 
 
-def explain(session: Session, topic: str) -> tuple[str, list[str]] | None:
+def explain(topic: str, language: str, knowledge: KnowledgeBase) -> tuple[str, list[str]] | None:
     """An explanation of a concept from the best matching card, with its citation."""
-    from tools.context import ToolContext
-
     if not known_topic(topic):
         return None
-    ctx: ToolContext = session.context
     try:
-        hits = ctx.knowledge.search(topic, k=1, language=session.language) or ctx.knowledge.search(
-            topic, k=1
-        )
+        hits = knowledge.search(topic, k=1, language=language) or knowledge.search(topic, k=1)
     except Exception:  # noqa: BLE001 - a broken index must not break the interview
         return None
     if not hits:
@@ -162,4 +155,4 @@ def explain(session: Session, topic: str) -> tuple[str, list[str]] | None:
     card = next((c for c in _cards() if c.citation == hits[0].id), None)
     if card is None:
         return f"{hits[0].title}: {hits[0].snippet}", [hits[0].id]
-    return f"{summary(card, limit=600)} {footnote(card, session.language)}", [hits[0].id]
+    return f"{summary(card, limit=600)} {footnote(card, language)}", [hits[0].id]

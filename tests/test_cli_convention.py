@@ -99,7 +99,7 @@ def test_every_command_follows_the_convention() -> None:
     def walk(group: typer.Typer, path: str) -> list[str]:
         assert isinstance(group, Commands), path
         unwrapped = [
-            f"{path} {info.name or info.callback.__name__}"
+            f"{path} {info.name or getattr(info.callback, '__name__', '?')}"
             for info in group.registered_commands
             if info.callback is None or not hasattr(info.callback, "__wrapped__")
         ]

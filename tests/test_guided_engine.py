@@ -142,7 +142,7 @@ def test_every_question_can_carry_a_cited_tip_in_every_language(tmp_path):
         s = new_session(tmp_path, name=f"tips-{lang}", lang=lang)
         call(s, "set_stages", names=["A", "B", "C"])
         for gap, _ in completeness.gap_order(s.map):
-            tip = tips.tip_for_gap(s, gap)
+            tip = tips.tip_for_gap(gap, s.language, s.map.context.market)
             assert tip is not None, gap
             text, cite = tip
             assert cite in known and 20 < len(text) <= tips.TIP_CHARS

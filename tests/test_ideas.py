@@ -11,18 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.cli.ideas_run import parse_formats
 from assistant.ideas import (
     dedupe,
     generate,
     idea_lists,
     phases,
-    propose,
     to_csv,
     to_markdown,
-    top_up,
 )
-from assistant.ideas.command import parse_formats
 from tests.ideas_fixtures import ideas_map, stored_session
+from tools.ideas import propose, top_up
 
 GOLDENS = Path(__file__).parent / "goldens"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"

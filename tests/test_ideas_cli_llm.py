@@ -14,8 +14,8 @@ from fake_openai import FakeOpenAI, fault, reply
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.cli.ideas_run import run_ideas
 from assistant.ideas import phases
-from assistant.ideas.command import run_ideas
 from assistant.session import Session, open_session
 from assistant.settings import get_settings
 from tests.ideas_fixtures import stored_session

@@ -13,11 +13,12 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.ideas import generate, idea_lists, top_up
+from assistant.ideas import generate, idea_lists
 from assistant.ideas.calendar import parse_quarter, schedule, to_ics
 from assistant.ideas.core import pain_core
 from assistant.ideas.mix import format_mix, purpose_formats
 from tests.ideas_fixtures import ideas_map, stored_session
+from tools.ideas import top_up
 
 
 # the core -----------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def test_no_accepted_idea_means_an_empty_calendar_and_a_note(home: Path, tmp_pat
 
 
 def test_the_chat_offer_asks_to_rephrase_a_pain_point_with_no_core(home: Path) -> None:
-    from assistant.ideas.chat import make_offer
+    from assistant.guided.ideas_step import make_offer
 
     session = stored_session(home)
     session.tools.call(

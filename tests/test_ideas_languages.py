@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.ideas import dedupe, generate, idea_lists, phases, to_csv, to_markdown, top_up
+from assistant.ideas import dedupe, generate, idea_lists, phases, to_csv, to_markdown
 from assistant.ideas.patterns import load
 from assistant.resources import prompts_dir
 from assistant.schema import JourneyMap
@@ -21,6 +21,7 @@ from assistant.session import Session, open_session
 from assistant.settings import get_settings
 from assistant.store import Store
 from tests.ideas_fixtures import ideas_map
+from tools.ideas import top_up
 
 LOCAL: dict[str, dict[str, Any]] = {
     "pl": {
@@ -209,7 +210,7 @@ def test_lists_and_cli_speak_the_maps_language(home: Path, language: str, tmp_pa
 
 
 def test_guided_chat_offer_is_in_polish(home: Path) -> None:
-    from assistant.ideas.chat import make_offer
+    from assistant.guided.ideas_step import make_offer
 
     session = stored_local(home, "pl")
     turn = make_offer(session, 4)

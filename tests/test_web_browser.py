@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     settings = Settings().model_copy(update={"home": home, "model": "guided", "chroma_url": None})
     # A complete five-stage map with suggested content ideas (through the real tools), a
     # map for two tabs at once, and a Polish map.
-    from assistant.ideas import top_up
+    from tools.ideas import top_up
 
     full = fill_map(new_session(home, "full"), stages=5)
     assert top_up(full.tools).ids

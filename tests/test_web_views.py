@@ -165,14 +165,20 @@ def test_tips_fit_the_market_and_cite_by_title(tmp_path: Path) -> None:
     s = fill_front(new_session(tmp_path / "home"))
     call(s, "set_context", market="b2c")
     call(s, "set_stages", names=["Discover", "Compare", "Buy"])
-    shown = [tips.tip_for_gap(s, gap) for gap, _ in completeness.gap_order(s.map)]
+    shown = [
+        tips.tip_for_gap(gap, s.language, s.map.context.market)
+        for gap, _ in completeness.gap_order(s.map)
+    ]
     cards = {c.citation: c for c in tips._cards()}
     used = [cards[cite] for _, cite in filter(None, shown)]
     assert used and not any("b2b" in c.topics and "b2c" not in c.topics for c in used)
     for text, cite in filter(None, shown):
         assert "[card:" not in text and f"(Source: {cards[cite].title})" in text
     call(s, "set_context", market="b2b")
-    b2b = [tips.tip_for_gap(s, gap) for gap, _ in completeness.gap_order(s.map)]
+    b2b = [
+        tips.tip_for_gap(gap, s.language, s.map.context.market)
+        for gap, _ in completeness.gap_order(s.map)
+    ]
     assert any("b2b" in cards[cite].topics for _, cite in filter(None, b2b))
 
 

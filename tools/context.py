@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from assistant.completeness import status
+from assistant.ideas import rules as idea_rules
+from assistant.retrieval import KnowledgeBase
 from assistant.schema import JourneyMap
 from assistant.settings import Settings
 from assistant.store import Store
 from tools.results import Outcome, ToolResult, changed_ids
-
-if TYPE_CHECKING:
-    from assistant.retrieval import KnowledgeBase
 
 
 class ToolError(Exception):
@@ -50,8 +49,6 @@ class ToolContext:
     @property
     def knowledge(self) -> KnowledgeBase:
         if self._knowledge is None:
-            from assistant.retrieval import KnowledgeBase
-
             self._knowledge = KnowledgeBase(self.settings)
         return self._knowledge
 
@@ -62,7 +59,8 @@ class ToolContext:
         mutate: Callable[[JourneyMap], str | Outcome],
         source: str = "user",
     ) -> ToolResult:
-        """The one code path for every change: read, mutate, validate, persist, confirm.
+        """The one code path for every change: read, mutate, apply the ideas' rules
+        (assistant/ideas/rules.py), validate, persist, confirm.
 
         All of it runs in one write transaction: the map is read as stored at that moment
         (another session's change committed a moment ago is in it), so no change is lost.
@@ -75,8 +73,10 @@ class ToolContext:
             # it is ~10x cheaper than model_copy(deep=True) on a full map.
             before = self.store.load_raw(self.map_id)
             after = JourneyMap.model_validate_json(before)
+            marks = idea_rules.milestone_marks(after)
             try:
                 outcome = mutate(after)
+                idea_rules.after_change(after, marks)  # the ideas' rules, part of every change
                 checked = JourneyMap.model_validate(after.model_dump())
             except (ToolError, KeyError, ValueError, ValidationError) as exc:
                 self.last_result = ToolResult.refused(tool, _message(exc))

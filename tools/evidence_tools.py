@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.evidence import suggest_for_stage
 from assistant.research_archive import index_failure
 from assistant.schema import Emotion, Item, JourneyMap, Name, PainPoint, Provenance, Source
 from tools.context import ToolContext, ToolError
@@ -44,8 +45,6 @@ class Suggested:
 def suggest_from_research(ctx: ToolContext, stage_ref: str, k: int = 6) -> list[Suggested]:
     """Write the research-backed suggestions for a stage; ToolError when there is no research
     or the stage is unknown. Returns what was written (empty when nothing new speaks to it)."""
-    from assistant.evidence import suggest_for_stage
-
     journey = ctx.journey
     try:
         stage = journey.find_stage(stage_ref)

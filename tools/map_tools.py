@@ -108,25 +108,9 @@ def add_stage_items(args: a.AddStageItems) -> Mutation:
                 cls(text=raw.text, provenance=_provenance(args.source, args.evidence), **extra)
             )
         added, dupes = _add_unique(getattr(stage, args.field), new)
-        if args.field == "milestones" and added:
-            _point_ideas_at_milestone(stage, m.language)
         return _added_sentence(f"{stage.name} / {args.field}", added, dupes, args.source != "user")
 
     return run
-
-
-def _point_ideas_at_milestone(stage: Stage, language: str) -> None:
-    """Ideas are proposed right after a stage's pain points, before its milestone is known,
-    so they carry their phase's generic call to action; once the stage has a milestone, those
-    take it (a CTA someone chose stays). Part of the same change, whoever adds the milestone."""
-    from assistant.ideas.patterns import generic_ctas
-
-    facts = [m for m in stage.milestones if not m.provenance.is_suggestion]
-    if not facts:
-        return
-    for idea in stage.content_ideas:
-        if idea.cta in generic_ctas(language) and idea.cta != facts[0].text:
-            idea.cta = facts[0].text
 
 
 def set_stages(args: a.SetStages) -> Mutation:

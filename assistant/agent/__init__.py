@@ -1,6 +1,6 @@
 """The LLM agent: the same interview as the guided mode, driven by a tool-calling chat model.
 
-`AgentEngine(settings)` implements the Engine protocol of `assistant.session`; the model is
+`AgentEngine(settings)` implements the Engine protocol of `assistant.conversation`; the model is
 resolved from `settings.model` (`provider:model`) by `assistant.providers`.
 """
 

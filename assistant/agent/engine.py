@@ -23,27 +23,24 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
-    AIMessage,
-    AIMessageChunk,
     BaseMessage,
     HumanMessage,
     ToolMessage,
 )
 
 from assistant import prompts, providers
-from assistant.agent import prompt, proposals, recovery, tokens
+from assistant.agent import prompt, proposals, recovery
+from assistant.agent.calls import ModelCalls
 from assistant.agent.usage import TurnUsage, UsageLog
+from assistant.conversation import Conversation, Reply
 from assistant.guided import parse
 from assistant.settings import Settings
 from tools.lean import LeanTools
 from tools.results import ToolResult
-
-if TYPE_CHECKING:
-    from assistant.session import Reply, Session
 
 Turn = Generator[str, None, "Reply"]
 CITATION = re.compile(r"\[((?:card|doc):[^\]\s]+)\]")
@@ -52,7 +49,7 @@ CITED_TURNS = 3
 
 
 class AgentEngine:
-    """Implements the Engine protocol of `assistant.session` with a tool-calling chat model."""
+    """Implements the Engine protocol of `assistant.conversation` with a tool-calling chat model."""
 
     def __init__(self, settings: Settings, model: BaseChatModel | None = None) -> None:
         self.settings = settings
@@ -69,18 +66,16 @@ class AgentEngine:
         self._lean: dict[int, LeanTools] = {}
         self._retrieved: dict[str, deque[set[str]]] = {}
         """Per map: citation ids returned by tools in each of the last few turns."""
-        self._schema_count: tuple[tuple[int, ...], int] | None = None
-        self._stream_usage = True
-        """Ask for usage in streams (dropped if the server refuses stream_options)."""
+        self._calls = ModelCalls()
 
     # the Engine protocol -------------------------------------------------------------------
-    def opening(self, session: Session) -> Reply:
+    def opening(self, session: Conversation) -> Reply:
         return _drain(self._run(session, None, stream=False))
 
-    def respond(self, session: Session, text: str) -> Reply:
+    def respond(self, session: Conversation, text: str) -> Reply:
         return _drain(self._run(session, text, stream=False))
 
-    def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
+    def stream(self, session: Conversation, text: str) -> Iterator[str | Reply]:
         turn = self._run(session, text, stream=True)
         while True:
             try:
@@ -90,7 +85,7 @@ class AgentEngine:
                 return
 
     # one turn ------------------------------------------------------------------------------
-    def _run(self, session: Session, text: str | None, stream: bool) -> Turn:
+    def _run(self, session: Conversation, text: str | None, stream: bool) -> Turn:
         language = session.language
         if self._model is None and (problem := providers.problem(self.settings)):
             return self._reply(session, problem, errors=[problem], done=True)
@@ -111,7 +106,7 @@ class AgentEngine:
             lean.begin_turn()
         else:  # the user's own yes/no to what waits for their OK, read by code, not the model
             lean.begin_turn(*proposals.answer(text, language, list(lean.pending)))
-        past = session.store.messages(session.map_id, limit=2 * self.settings.history_turns + 2)
+        past = session.history(limit=2 * self.settings.history_turns + 2)
         if text is not None and past and past[-1]["role"] == "user":
             past = past[:-1]  # the session stored the current message before calling us
         user_text = text if text is not None else prompt.opening_instruction(journey)
@@ -133,7 +128,7 @@ class AgentEngine:
         return (yield from self._loop(session, messages, notes, stream))
 
     def _loop(
-        self, session: Session, messages: list[BaseMessage], notes: list[str], stream: bool
+        self, session: Conversation, messages: list[BaseMessage], notes: list[str], stream: bool
     ) -> Turn:
         language = session.language
         usage = TurnUsage(model=self.settings.model)
@@ -147,7 +142,7 @@ class AgentEngine:
         try:
             model, tools = self._bind(session)
             for step in range(1, self.settings.max_tool_steps + 1):
-                ai = yield from self._call(model, messages, tools, usage, stream, bool(said))
+                ai = yield from self._calls.call(model, messages, tools, usage, stream, bool(said))
                 ai = recovery.with_ids(ai, step)
                 text = ai.text.strip()
                 if not ai.tool_calls and not ai.invalid_tool_calls:
@@ -221,74 +216,8 @@ class AgentEngine:
         reply.citations = [c for c in reply.citations if c in seen]
         return reply
 
-    def _call(
-        self,
-        model: Any,
-        messages: list[BaseMessage],
-        tools: list,
-        usage: TurnUsage,
-        stream: bool,
-        spoke: bool,
-    ) -> Generator[str, None, AIMessage]:
-        """One model call. Streams text as it comes, except a reply that opens like JSON,
-        which is held back until we know it is not a tool call written as text."""
-        if not stream:
-            ai = model.invoke(messages)
-        else:
-            acc: AIMessageChunk | None = None
-            held, live, first = "", False, True
-            for chunk in self._chunks(model, messages):
-                acc = chunk if acc is None else acc + chunk
-                piece = chunk.text
-                if not piece:
-                    continue
-                if live:
-                    yield piece
-                    continue
-                held += piece
-                if held.strip() and not held.lstrip().startswith(("{", "[", "`", "<")):
-                    live = True
-                    yield ("\n\n" if spoke and first else "") + held
-                    first, held = False, ""
-            ai = _as_message(acc)
-            if held.strip() and not recovery.looks_like_text_tool_call(held):
-                yield ("\n\n" if spoke else "") + held
-        meta = ai.usage_metadata
-        if meta:
-            usage.add(meta.get("input_tokens", 0), meta.get("output_tokens", 0))
-        else:
-            prompt_tokens = tokens.count_messages(messages) + self._schema_tokens(tools)
-            usage.add(prompt_tokens, tokens.count(ai.text), estimated=True)
-        return ai
-
-    def _chunks(self, model: Any, messages: list[BaseMessage]) -> Iterator[AIMessageChunk]:
-        """The streamed reply, asking for token usage (`stream_options.include_usage`); a
-        server that refuses the option is asked again without it, once per engine."""
-        import openai
-
-        if not self._stream_usage:
-            yield from model.stream(messages)
-            return
-        started = False
-        try:
-            for chunk in model.stream(messages, stream_usage=True):
-                started = True
-                yield chunk
-        except openai.BadRequestError:
-            if started:
-                raise
-            self._stream_usage = False
-            yield from model.stream(messages)
-
     # helpers -------------------------------------------------------------------------------
-    def _schema_tokens(self, tools: list) -> int:
-        """Tokens of the tool schemas (counted once per tool set: they do not change)."""
-        key = tuple(id(t) for t in tools)
-        if self._schema_count is None or self._schema_count[0] != key:
-            self._schema_count = (key, tokens.count_messages([], tools) - 3)
-        return self._schema_count[1]
-
-    def lean_tools(self, session: Session) -> LeanTools:
+    def lean_tools(self, session: Conversation) -> LeanTools:
         """The session's model-facing tools (research tools only when the map has research)."""
         research = _has_research(session)
         lean = self._lean.get(id(session.context))
@@ -298,7 +227,7 @@ class AgentEngine:
         lean.pending = session.state.pending  # persisted with the conversation's state
         return lean
 
-    def _bind(self, session: Session) -> tuple[Any, list]:
+    def _bind(self, session: Conversation) -> tuple[Any, list]:
         """The model with this session's lean tools bound (cached per tool set)."""
         lean = self.lean_tools(session)
         tools = lean.list()
@@ -309,26 +238,24 @@ class AgentEngine:
             self._bound = (key, base.bind_tools(tools))
         return self._bound[1], tools
 
-    def _record(self, session: Session, usage: TurnUsage) -> None:
+    def _record(self, session: Conversation, usage: TurnUsage) -> None:
         self.last_usage = usage
         if not usage.calls:
             return
         # Usage rows live in the workspace's SQLite file (also when maps are on a server).
-        path = session.store.path or session.settings.db_path
+        path = session.context.store.path or session.settings.db_path
         if self._usage is None or self._usage.path != path:
             self._usage = UsageLog(path)
         self._usage.record(session.map_id, usage)
 
     def _reply(
         self,
-        session: Session,
+        session: Conversation,
         text: str,
         recorded: list[str] | None = None,
         errors: list[str] | None = None,
         done: bool = False,
     ) -> Reply:
-        from assistant.session import Reply
-
         st = session.status
         return Reply(
             text=text,
@@ -341,21 +268,7 @@ class AgentEngine:
         )
 
 
-def _as_message(chunk: AIMessageChunk | None) -> AIMessage:
-    """An aggregated stream as a plain AIMessage (tool-call chunks parsed, bad JSON kept aside)."""
-    if chunk is None:
-        return AIMessage("")
-    return AIMessage(
-        content=chunk.content,
-        tool_calls=chunk.tool_calls,
-        invalid_tool_calls=chunk.invalid_tool_calls,
-        usage_metadata=chunk.usage_metadata,
-        response_metadata=chunk.response_metadata,
-        id=chunk.id,
-    )
-
-
-def _has_research(session: Session) -> bool:
+def _has_research(session: Conversation) -> bool:
     """Whether the map has research (cheap when the workspace has no vector store yet)."""
     if not session.settings.chroma_path.exists() and not session.settings.chroma_url:
         return False

@@ -40,15 +40,13 @@ def eval_command(
     `journey eval answers` scores the natural-answer corpus instead."""
     if ctx.invoked_subcommand:
         return
-    from assistant.evals.command import run_eval
+    from assistant.cli.eval_run import run_eval, run_idea_quality
     from assistant.evals.scenario import ScenarioError
     from assistant.language import LANGUAGES
 
     if ideas:
-        from assistant.evals.idea_quality import run_command
-
         try:
-            run_command(scenarios, json_out, console())
+            run_idea_quality(scenarios, json_out, console())
         except ValueError as exc:
             fail(str(exc))
         return

@@ -46,7 +46,7 @@ def ideas(
     home: Path | None = HomeOpt,
 ) -> None:
     """Content ideas per stage, grouped by pain point; missing ones are proposed and saved."""
-    from assistant.ideas.command import parse_formats, run_ideas
+    from assistant.cli.ideas_run import parse_formats, run_ideas
 
     load_map(home, name)
     try:

@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from assistant.db.tables import metadata
+
 # The newest migration in migrations/versions. A test checks it equals Alembic's head, so
 # opening a current database costs one small query rather than loading Alembic.
 HEAD = "0004_workshop"
@@ -98,8 +100,6 @@ def _create_fresh(engine: sa.Engine) -> bool:
     """A brand-new SQLite file: create the newest schema at once and stamp it (what running
     every migration would produce, as a test checks, without loading Alembic: a new workspace
     opens in milliseconds). False when the file already holds tables."""
-    from assistant.db.tables import metadata
-
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         if sa.inspect(conn).get_table_names():
             return False

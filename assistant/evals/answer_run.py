@@ -19,6 +19,7 @@ from assistant.evals.answer_cases import (
 )
 from assistant.evals.answer_score import CaseResult, leaks, match_items, same
 from assistant.gap import Gap
+from assistant.guided import ideas_step
 from assistant.session import Reply, Session, open_session
 from assistant.settings import Settings, get_settings
 
@@ -62,15 +63,13 @@ def _ask(session: Session, gap: str, before: str | None = None) -> None:
 
 def _offer_ideas(session: Session, gap: str) -> list[str]:
     """Pain points of our own on the asked stage, then the ideas offer the engine shows."""
-    from assistant.ideas import chat as idea_chat
-
     number = completeness.stage_of(gap) or 1
     pains = OFFER_PAINS.get(session.language, OFFER_PAINS["en"])
     session.tools.call(
         "add_stage_items",
         {"stage": str(number), "field": "pain_points", "items": [{"text": p} for p in pains]},
     )
-    turn = idea_chat.make_offer(session, number)
+    turn = ideas_step.make_offer(session, number)
     if turn is None or turn.offer is None:
         return []
     session.state.offer = turn.offer

@@ -10,7 +10,7 @@ from assistant.gap import Gap
 from assistant.guided import parse
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.conversation import Conversation
     from tools.results import ToolResult
 
 SINGLE_PERSONA = {"name", "role", "tone"}
@@ -19,7 +19,7 @@ SINGLE_PERSONA = {"name", "role", "tone"}
 class AnswerWriter:
     """Collects confirmation sentences, tool results and errors for one answer."""
 
-    def __init__(self, session: Session, texts: dict[str, Any]) -> None:
+    def __init__(self, session: Conversation, texts: dict[str, Any]) -> None:
         self.session = session
         self.t = texts
         self.sentences: list[str] = []

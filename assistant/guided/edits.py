@@ -12,12 +12,13 @@ from rapidfuzz import fuzz
 
 from assistant import prompts
 from assistant.completeness import ASKED_STAGE_FIELDS
-from assistant.guided import intents, lexicon, parse, reading, record
+from assistant.guided import ideas_step, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
+from assistant.guided.answers import AnswerWriter
 
 if TYPE_CHECKING:
+    from assistant.conversation import Conversation
     from assistant.guided.engine import GuidedEngine
-    from assistant.session import Session
     from assistant.state import Offer
 
 Done = tuple[list[str], list[Any], list[str]]
@@ -66,10 +67,8 @@ def idea_verdict(text: str, language: str, count: int) -> parse.Verdict | None:
     return None
 
 
-def decide_ideas(session: Session, offer: Offer, verdict: parse.Verdict) -> Done:
-    from assistant.ideas import chat as idea_chat
-
-    turn = idea_chat._decide(
+def decide_ideas(session: Conversation, offer: Offer, verdict: parse.Verdict) -> Done:
+    turn = ideas_step.decide(
         session,
         offer,
         [offer.ids[n - 1] for n in verdict.accept],
@@ -79,8 +78,7 @@ def decide_ideas(session: Session, offer: Offer, verdict: parse.Verdict) -> Done
 
 
 # stages ----------------------------------------------------------------------------------------
-def stage_command(session: Session, intent: intents.Intent, current: int | None) -> Done:
-    from assistant.guided.answers import AnswerWriter
+def stage_command(session: Conversation, intent: intents.Intent, current: int | None) -> Done:
 
     t = prompts.guided(session.language)
     writer = AnswerWriter(session, t)
@@ -123,7 +121,7 @@ def stage_command(session: Session, intent: intents.Intent, current: int | None)
 
 
 # items -----------------------------------------------------------------------------------------
-def _all_items(session: Session) -> list[tuple[str, str, int | None, Any]]:
+def _all_items(session: Conversation) -> list[tuple[str, str, int | None, Any]]:
     """(section, field, stage number, item) for every list item on the map."""
     journey = session.map
     out: list[tuple[str, str, int | None, Any]] = []
@@ -142,7 +140,7 @@ def _item_text(item: Any) -> str:
 
 
 def _find_item(
-    session: Session, reference: str, prefer: list[str]
+    session: Conversation, reference: str, prefer: list[str]
 ) -> tuple[Any, str, str, int | None] | None:
     """The item a reference names: quoted words, or the distinctive words of 'the SSO one'."""
     ref = reference.casefold()
@@ -167,9 +165,8 @@ def _find_item(
     return best[1]
 
 
-def edit_item(engine: GuidedEngine, session: Session, text: str) -> Done | None:
+def edit_item(engine: GuidedEngine, session: Conversation, text: str) -> Done | None:
     """Remove or change one item named in natural words."""
-    from assistant.guided.answers import AnswerWriter
 
     language = session.language
     t = prompts.guided(language)
@@ -227,7 +224,7 @@ def _said(t: dict[str, Any], key: str, item: str, new: str = "") -> str:
     return prompts.fill(template, item=item, new=new)
 
 
-def fix_numbered(engine: GuidedEngine, session: Session, text: str) -> Done | None:
+def fix_numbered(engine: GuidedEngine, session: Conversation, text: str) -> Done | None:
     """'remove 2' / '2 is a pain point' about the numbered list shown after the last answer."""
     refs = session.state.recorded
     if not refs:
@@ -243,7 +240,6 @@ def fix_numbered(engine: GuidedEngine, session: Session, text: str) -> Done | No
     numbers = [n for n in intents.numbers(found.group("n"), language) if 1 <= n <= len(refs)]
     if not numbers:
         return None
-    from assistant.guided.answers import AnswerWriter
 
     writer = AnswerWriter(session, t)
     target = _field_named(found.group("f"), language) if moving else None
@@ -291,10 +287,9 @@ def _field_named(text: str, language: str) -> str | None:
 
 
 # corrections -----------------------------------------------------------------------------------
-def correct(engine: GuidedEngine, session: Session, text: str, gap: str | None) -> Done | None:
+def correct(engine: GuidedEngine, session: Conversation, text: str, gap: str | None) -> Done | None:
     """Replace what the last answer recorded with the corrected values."""
     from assistant.guided import natural
-    from assistant.guided.answers import AnswerWriter
 
     language = session.language
     t = prompts.guided(language)
@@ -348,7 +343,7 @@ def correct(engine: GuidedEngine, session: Session, text: str, gap: str | None) 
     return writer.sentences, writer.results, writer.errors
 
 
-def _previous(session: Session) -> str | None:
+def _previous(session: Conversation) -> str | None:
     history = session.state.history
     return history[-2] if len(history) >= 2 else None
 

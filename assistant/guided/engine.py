@@ -7,20 +7,29 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from assistant import completeness, prompts
+from assistant import completeness, prompts, render, tips
+from assistant.conversation import Conversation, Reply
 from assistant.gap import Gap
-from assistant.guided import evidence_step, natural, parse
+from assistant.guided import evidence_step, ideas_step, natural, parse
 from assistant.guided.answers import AnswerWriter
-from assistant.ideas import chat as idea_chat
 
 if TYPE_CHECKING:
-    from assistant.session import Reply, Session
     from tools.results import ToolResult
 
-Tipper = Callable[["Session", str], tuple[str, str] | None]
+Tipper = Callable[[Conversation, str], tuple[str, str] | None]
 """Given a gap key, a short tip and its citation id (from the knowledge base), or None."""
-Explainer = Callable[["Session", str], tuple[str, list[str]] | None]
+Explainer = Callable[[Conversation, str], tuple[str, list[str]] | None]
 """Given a topic ('touchpoint'), an explanation with citation ids, or None."""
+
+
+def card_tip(session: Conversation, gap: str) -> tuple[str, str] | None:
+    """The knowledge card's tip for the question about `gap` (assistant/tips.py)."""
+    return tips.tip_for_gap(gap, session.language, session.map.context.market)
+
+
+def card_explanation(session: Conversation, topic: str) -> tuple[str, list[str]] | None:
+    """What a knowledge card says about `topic` ('what is a touchpoint?')."""
+    return tips.explain(topic, session.language, session.context.knowledge)
 
 
 class GuidedEngine:
@@ -30,12 +39,14 @@ class GuidedEngine:
     asked, an open offer, the last answer's changes, tips and hints shown) is `session.state`,
     stored with the map (assistant/state.py)."""
 
-    def __init__(self, tipper: Tipper | None = None, explainer: Explainer | None = None) -> None:
+    def __init__(
+        self, tipper: Tipper | None = card_tip, explainer: Explainer | None = card_explanation
+    ) -> None:
         self.tipper = tipper
         self.explainer = explainer
 
     # the Engine protocol -------------------------------------------------------------------
-    def opening(self, session: Session) -> Reply:
+    def opening(self, session: Conversation) -> Reply:
         t = prompts.guided(session.language)
         journey = session.map
         started = bool(journey.context.company or journey.stages or journey.persona.name)
@@ -55,10 +66,10 @@ class GuidedEngine:
         again = asked in open_gaps and not completeness.filled(journey, asked or "")
         return self._finish(session, [intro], [], [], ask_again=again)
 
-    def respond(self, session: Session, text: str) -> Reply:
+    def respond(self, session: Conversation, text: str) -> Reply:
         return self._respond(session, text)
 
-    def _respond(self, session: Session, text: str) -> Reply:
+    def _respond(self, session: Conversation, text: str) -> Reply:
         t = prompts.guided(session.language)
         words, msg = t["words"], t["messages"]
         notes: list[str] = []
@@ -78,7 +89,7 @@ class GuidedEngine:
             # The offer closes unless the answer is a verdict that keeps it open; closed before
             # the verdict's change, so that change is stored with the offer already closed.
             current, state.offer = state.offer, None
-            step = idea_chat if current.kind == "ideas" else evidence_step
+            step = ideas_step if current.kind == "ideas" else evidence_step
             turn = step.reply(session, current, answer)
             if turn is not None:
                 if turn.offer is not None:
@@ -109,7 +120,9 @@ class GuidedEngine:
                 done=True,
             )
         if parse.is_word(answer, words["show"]):
-            return self._finish(session, [session.map.to_markdown()], [], [], ask_again=True)
+            return self._finish(
+                session, [render.map_to_markdown(session.map)], [], [], ask_again=True
+            )
         if parse.is_word(answer, words["undo"]):
             results = self._undo(session)
             note = msg["undone"] if any(r.ok for r in results) else msg["nothing_to_undo"]
@@ -134,7 +147,7 @@ class GuidedEngine:
             self._write_answer(writer, answer, gap, t, notes)
         state.asked = None if writer.ok_count or writer.advanced else gap
         for stage_number in writer.pain_stages:  # also after labelled answers ('pains: ...')
-            offer = idea_chat.make_offer(session, stage_number)
+            offer = ideas_step.make_offer(session, stage_number)
             if offer is not None and offer.offer is not None:
                 # The offer does not block: the next question follows, and any answer that is
                 # not a verdict on the ideas leaves them proposed and answers that question.
@@ -171,13 +184,13 @@ class GuidedEngine:
         else:
             notes.append(t["messages"]["help"])
 
-    def stream(self, session: Session, text: str) -> Iterator[str | Reply]:
+    def stream(self, session: Conversation, text: str) -> Iterator[str | Reply]:
         reply = self.respond(session, text)
         yield reply.text
         yield reply
 
     # helpers -------------------------------------------------------------------------------
-    def _undo(self, session: Session) -> list[Any]:
+    def _undo(self, session: Conversation) -> list[Any]:
         """Undo the whole last answer (it may have written pain points and the ideas that
         followed them), as recorded in the state; once it is undone (nothing recorded), 'undo'
         goes one change further back. Changes another session made since are never undone in
@@ -196,7 +209,7 @@ class GuidedEngine:
 
     def _finish(
         self,
-        session: Session,
+        session: Conversation,
         lines: list[str],
         results: list[ToolResult],
         errors: list[str],
@@ -239,7 +252,7 @@ class GuidedEngine:
         reply.offer = session.open_offer()
         return reply
 
-    def _evidence(self, session: Session, gap: str | None) -> Reply:
+    def _evidence(self, session: Conversation, gap: str | None) -> Reply:
         """List what the research says about the current stage, as pending suggestions."""
         number = completeness.stage_of(gap) or (1 if session.map.stages else None)
         if number is None:
@@ -253,7 +266,7 @@ class GuidedEngine:
         reply.citations = turn.citations + reply.citations
         return reply
 
-    def _research_hint(self, session: Session, gap: str) -> str | None:
+    def _research_hint(self, session: Conversation, gap: str) -> str | None:
         """Once per stage, at its first question, say that research can be consulted."""
         number = completeness.stage_of(gap)
         journey = session.map
@@ -266,21 +279,21 @@ class GuidedEngine:
         t = prompts.guided(session.language)
         return prompts.fill(t["evidence"]["hint"], stage=stage.name)
 
-    def _reply(self, text: str, gap: str | None, session: Session, done: bool = False) -> Reply:
-        from assistant.session import Reply
-
+    def _reply(
+        self, text: str, gap: str | None, session: Conversation, done: bool = False
+    ) -> Reply:
         return Reply(
             text=text, gap=Gap.maybe(gap), status=completeness.status(session.map), done=done
         )
 
-    def question(self, session: Session, gap: str) -> str:
+    def question(self, session: Conversation, gap: str) -> str:
         """The question for a gap, with one sentence on why it matters."""
         t = prompts.guided(session.language)
         entry = natural.open_question(session, gap) or t["questions"][_question_key(gap)]
         values = _placeholders(session, gap, t)
         return f"{prompts.fill(entry['ask'], **values)}\n({prompts.fill(entry['why'], **values)})"
 
-    def _why(self, session: Session, gap: str | None) -> tuple[str, list[str]]:
+    def _why(self, session: Conversation, gap: str | None) -> tuple[str, list[str]]:
         """Why the current question matters, with the knowledge card behind it (cited)."""
         t = prompts.guided(session.language)
         if not gap:
@@ -292,7 +305,7 @@ class GuidedEngine:
         session.state.last_tip = tip[1]  # shown here, so not repeated under the question
         return f"{why} {tip[0]} [{tip[1]}]", [tip[1]]
 
-    def _what_is(self, session: Session, answer: str, words: dict[str, Any]) -> Reply | None:
+    def _what_is(self, session: Conversation, answer: str, words: dict[str, Any]) -> Reply | None:
         match = re.match(words["what_is"], answer.strip(), re.IGNORECASE)
         if not match or len(answer) > 120 or self.explainer is None:
             return None
@@ -308,7 +321,7 @@ def _question_key(gap: str) -> str:
     return Gap.parse(gap).question_key
 
 
-def _placeholders(session: Session, gap: str, t: dict[str, Any]) -> dict[str, str]:
+def _placeholders(session: Conversation, gap: str, t: dict[str, Any]) -> dict[str, str]:
     journey = session.map
     values = {
         "persona": journey.persona.name or t["messages"]["customer"],
@@ -322,7 +335,7 @@ def _placeholders(session: Session, gap: str, t: dict[str, Any]) -> dict[str, st
     return values
 
 
-def _closing(messages: dict, key: str, session: Session) -> str:
+def _closing(messages: dict, key: str, session: Conversation) -> str:
     """A closing message for the session's front end (`done_web` in the web app, which
     points at its Export tab instead of the CLI command)."""
     return str(messages.get(f"{key}_{session.front_end}") or messages[key])

@@ -15,9 +15,10 @@ from assistant import prompts
 from assistant.guided import parse
 from assistant.state import Offer
 from tools.context import ToolError
+from tools.evidence_tools import suggest_from_research
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.conversation import Conversation
     from tools.results import ToolResult
 
 
@@ -31,11 +32,11 @@ class EvidenceTurn:
     citations: list[str] = field(default_factory=list)
 
 
-def _texts(session: Session) -> dict[str, Any]:
+def _texts(session: Conversation) -> dict[str, Any]:
     return prompts.guided(session.language)["evidence"]
 
 
-def has_research(session: Session) -> bool:
+def has_research(session: Conversation) -> bool:
     """Cheap check first (no Chroma folder, no research), then ask the index."""
     if session.settings.chroma_url is None and not session.settings.chroma_path.exists():
         return False
@@ -45,10 +46,8 @@ def has_research(session: Session) -> bool:
         return False
 
 
-def offer(session: Session, stage_number: int) -> EvidenceTurn:
+def offer(session: Conversation, stage_number: int) -> EvidenceTurn:
     """Write research-backed suggestions for a stage and list them."""
-    from tools.evidence_tools import suggest_from_research
-
     t = _texts(session)
     stage_id = session.map.stages[stage_number - 1].id
     # The offer is stored in the same transaction as the suggestions.
@@ -83,7 +82,7 @@ def offer(session: Session, stage_number: int) -> EvidenceTurn:
     )
 
 
-def reply(session: Session, current: Offer, answer: str) -> EvidenceTurn | None:
+def reply(session: Conversation, current: Offer, answer: str) -> EvidenceTurn | None:
     """The verdict on the listed suggestions; None when the answer is something else."""
     t = _texts(session)
     words = prompts.guided(session.language)["ideas"]["words"]
@@ -99,7 +98,7 @@ def reply(session: Session, current: Offer, answer: str) -> EvidenceTurn | None:
     )
 
 
-def _decide(session: Session, accept: list[str], reject: list[str]) -> EvidenceTurn:
+def _decide(session: Conversation, accept: list[str], reject: list[str]) -> EvidenceTurn:
     t = _texts(session)
     turn = EvidenceTurn([], None)
     for ids, tool, key in (

@@ -16,11 +16,11 @@ from assistant import completeness, prompts
 from assistant.gap import Gap
 from assistant.guided import edits, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
+from assistant.guided.answers import AnswerWriter
 
 if TYPE_CHECKING:
-    from assistant.guided.answers import AnswerWriter
+    from assistant.conversation import Conversation, Reply
     from assistant.guided.engine import GuidedEngine
-    from assistant.session import Reply, Session
 
 LEGACY_WORDS = ("help", "why", "done", "show", "undo", "back", "skip", "dont_know")
 ENGINE_WORDS = {"help": "help", "show": "show", "done": "done", "undo": "undo", "back": "back"}
@@ -54,7 +54,9 @@ def _legacy(answer: str, t: dict[str, Any]) -> bool:
     return False
 
 
-def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None) -> Reply | None:
+def before(
+    engine: GuidedEngine, session: Conversation, answer: str, gap: str | None
+) -> Reply | None:
     """Handle a message whose intent is not a plain answer; None lets the engine go on."""
     t = prompts.guided(session.language)
     language = session.language
@@ -83,8 +85,6 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
     if kind in ENGINE_WORDS:
         return engine._respond(session, t["words"][ENGINE_WORDS[kind]][0])
     if kind in ("skip", "dont_know") and gap:
-        from assistant.guided.answers import AnswerWriter
-
         writer = AnswerWriter(session, t)
         writer.skip(gap)
         state.asked = None
@@ -112,7 +112,9 @@ def before(engine: GuidedEngine, session: Session, answer: str, gap: str | None)
     return None
 
 
-def _answer_question(engine: GuidedEngine, session: Session, answer: str, gap: str | None) -> Reply:
+def _answer_question(
+    engine: GuidedEngine, session: Conversation, answer: str, gap: str | None
+) -> Reply:
     """Answer from the knowledge cards (cited) and ask the same question again."""
     t = prompts.guided(session.language)
     topic = _topic(answer, session.language)
@@ -201,7 +203,7 @@ def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:  # n
 OPEN_FIELDS = ("goals", "touchpoints", "emotions", "pain_points")
 
 
-def is_open(session: Session, gap: str | None) -> bool:
+def is_open(session: Conversation, gap: str | None) -> bool:
     """The first question of a stage is open: its goals are asked while the stage is empty."""
     section, field, number = gap_parts(gap)
     if section != "stage" or field != "goals" or not number:
@@ -213,7 +215,7 @@ def is_open(session: Session, gap: str | None) -> bool:
     return not any(getattr(stage, name) for name in OPEN_FIELDS)
 
 
-def open_question(session: Session, gap: str) -> dict[str, str] | None:
+def open_question(session: Conversation, gap: str) -> dict[str, str] | None:
     """The open question's texts ('ask', 'why') when `gap` opens a stage, else None."""
     if not is_open(session, gap):
         return None

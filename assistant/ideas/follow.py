@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.ideas.generate import generate
 from assistant.schema import ContentIdea, JourneyMap, PainChange, Provenance, Source
 
 
@@ -56,8 +57,6 @@ def follow_pain(
 
 
 def _regenerate(journey: JourneyMap, number: int, pain_id: str, count: int) -> list[str]:
-    from assistant.ideas.generate import generate
-
     stage = journey.stages[number - 1]
     plans = generate(journey, stage=number, per_pain=count, pain_ids={pain_id})
     added = []

@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.retrieval import minilm
 from assistant.retrieval.cards import CardCatalog
 from assistant.retrieval.hits import IndexReport
+from assistant.retrieval.lemmas import LEMMATISED, build_table
 from assistant.retrieval.lexical import Analyzer, LemmaTable, LexicalIndex
 from assistant.settings import Settings
 
@@ -104,10 +106,8 @@ class CardIndex:
         """The embedding function of the configured model (loaded on first use). MiniLM runs
         without chromadb, whose import would cost a new workspace's first answer a second."""
         if self.model == "minilm":
-            from assistant.retrieval import minilm
-
             return minilm.embed
-        from assistant.retrieval.embeddings import make_embedding_function
+        from assistant.retrieval.embeddings import make_embedding_function  # imports chromadb
 
         return make_embedding_function(
             self.model,
@@ -237,8 +237,6 @@ class CardIndex:
                 except (OSError, ValueError) as exc:
                     log.warning("Rebuilding the %s lemma table (%s)", language, exc)
             if table is None:
-                from assistant.retrieval.lemmas import build_table
-
                 texts = [
                     f"{c.title}\n{c.body}" for c in self.catalog.cards if c.language == language
                 ]
@@ -254,8 +252,6 @@ class CardIndex:
 
     def lemma_tables(self, languages: frozenset[str] | None) -> dict[str, LemmaTable]:
         """Lemma tables of the lemmatised languages among `languages` (all when None)."""
-        from assistant.retrieval.lemmas import LEMMATISED
-
         present = {card.language for card in self.catalog.cards}
         wanted = [
             lang for lang in LEMMATISED if lang in present and (not languages or lang in languages)

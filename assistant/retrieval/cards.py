@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.resources import knowledge_dir
+
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 
 
@@ -184,8 +186,6 @@ class CardCatalog:
 def shipped_catalog() -> CardCatalog:
     """The cards in the project's `knowledge/`, parsed once per process: tips, the Learn
     tab, the idea formats and every workspace's knowledge base read this one catalog."""
-    from assistant.resources import knowledge_dir
-
     return CardCatalog.from_folder(knowledge_dir())
 
 

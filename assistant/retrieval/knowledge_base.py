@@ -194,10 +194,6 @@ class KnowledgeBase:
         """Number of research chunks stored, for one map (by id) or in total."""
         return self.research.count(map_id)
 
-    def delete_research(self, map_id: str) -> int:
-        """Delete the research filed under a map (when the map is deleted)."""
-        return self.research.delete_map(map_id)
-
 
 def warm_up(settings: Settings, language: str | None = None) -> threading.Thread:
     """Load the card index in a background thread (the one warm-up of the CLI and the web

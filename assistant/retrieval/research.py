@@ -45,14 +45,14 @@ class ResearchStore:
     @cached_property
     def client(self) -> Any:
         """The Chroma client (embedded or HTTP), opened on first use."""
-        from assistant.retrieval.vectorstore import make_client
+        from assistant.retrieval.vectorstore import make_client  # imports chromadb
 
         return make_client(self.settings)
 
     @cached_property
     def collection(self) -> Any:
         """The research collection of the configured embedding model."""
-        from assistant.retrieval.vectorstore import open_collection
+        from assistant.retrieval.vectorstore import open_collection  # imports chromadb
 
         return open_collection(self.client, self.settings, "research")
 
@@ -70,7 +70,7 @@ class ResearchStore:
         map_id: str | None = None,
     ) -> int:
         """Store chunks (`doc:<key>:<n>` ids) of one file in one all-or-nothing step."""
-        from assistant.retrieval.vectorstore import add_all_or_nothing
+        from assistant.retrieval.vectorstore import add_all_or_nothing  # imports chromadb
 
         metas = [
             # Chroma metadata values must be str/int/float/bool: drop empty values.

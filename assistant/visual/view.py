@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from assistant.completeness import ASKED_STAGE_FIELDS, status
+from assistant.retrieval.cards import shipped_cards
 from assistant.schema import (
     ContentIdea,
     DecisionPoint,
@@ -178,8 +179,6 @@ def chip(item: Item, language: str = "en") -> Chip:
 
 @cache
 def _card_titles() -> dict[str, str]:
-    from assistant.retrieval.cards import shipped_cards
-
     return {card.citation: card.title for card in shipped_cards()}
 
 

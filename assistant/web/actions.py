@@ -43,7 +43,8 @@ def suggest_from_research(session: Session) -> tuple[int, str]:
 def generate_ideas(session: Session, target: str) -> tuple[int, str]:
     """New idea suggestions for the whole map (`""`), a stage (`stage:<id>`) or one pain
     point (`pain:<stage id>|<pain id>`). Returns (how many were added, the note)."""
-    from assistant.ideas import generate, propose
+    from assistant.ideas import generate
+    from tools.ideas import propose
 
     journey = session.map
     t = labels(journey.language)["ideas"]

@@ -17,11 +17,11 @@ from assistant import prompts
 from assistant.guided import parse
 from assistant.ideas.generate import generate, pain_phrase
 from assistant.ideas.patterns import load
-from assistant.ideas.save import propose, set_status
 from assistant.state import Offer
+from tools.ideas import propose, set_status
 
 if TYPE_CHECKING:
-    from assistant.session import Session
+    from assistant.conversation import Conversation
     from tools.results import ToolResult
 
 CHAT_PER_PAIN = 3
@@ -40,11 +40,11 @@ class Turn:
     errors: list[str] = field(default_factory=list)
 
 
-def _texts(session: Session) -> dict[str, Any]:
+def _texts(session: Conversation) -> dict[str, Any]:
     return prompts.guided(session.language)["ideas"]
 
 
-def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn | None:
+def make_offer(session: Conversation, stage_number: int, fresh: bool = False) -> Turn | None:
     """Propose ideas for the stage's pain points and list them; None when there are none.
 
     Without `fresh`, pain points that already have ideas are left alone; with it ('more'),
@@ -93,7 +93,7 @@ def make_offer(session: Session, stage_number: int, fresh: bool = False) -> Turn
     return Turn(["\n".join(lines)], offer, saved.results, errors=saved.errors)
 
 
-def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
+def reply(session: Conversation, offer: Offer, answer: str) -> Turn | None:
     """The user's verdict on an offer; None when the answer is something else (an interview
     command or the answer to the next question), which closes the offer."""
     t = _texts(session)
@@ -113,7 +113,7 @@ def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
             wrong = ", ".join(map(str, decided.wrong))
             text = prompts.fill(t["bad_number"], numbers=wrong, max=len(offer.ids))
             return Turn([text, t["ask"]], offer)
-        return _decide(
+        return decide(
             session,
             offer,
             [offer.ids[n - 1] for n in decided.accept],
@@ -122,7 +122,7 @@ def reply(session: Session, offer: Offer, answer: str) -> Turn | None:
     return None  # an answer to the next question: the ideas stay proposed
 
 
-def _decide(session: Session, offer: Offer, accept: list[str], reject: list[str]) -> Turn:
+def decide(session: Conversation, offer: Offer, accept: list[str], reject: list[str]) -> Turn:
     t = _texts(session)
     turn = Turn([], None)
     lines: list[str] = []

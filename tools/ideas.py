@@ -1,15 +1,14 @@
-"""Putting generated ideas on the map, only through the `add_content_idea` tool."""
+"""Putting generated ideas on the map, only through the `add_content_ideas` and
+`set_idea_status` tools (so every idea written is validated, logged and undoable like any
+other change). The ideas themselves come from `assistant.ideas`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from assistant.ideas.generate import IdeaDraft
-
-if TYPE_CHECKING:
-    from tools import ToolBox
-    from tools.results import ToolResult
+from assistant.ideas.generate import IdeaDraft, generate
+from tools.results import ToolResult
+from tools.toolbox import ToolBox
 
 
 @dataclass
@@ -75,8 +74,6 @@ def top_up(
     language: str | None = None,
 ) -> Saved:
     """Give every confirmed pain point at least `per_pain` live ideas (guided generator)."""
-    from assistant.ideas.generate import generate
-
     journey = tools.ctx.journey
     plans = generate(journey, stage, formats, per_pain, top_up=True, language=language)
     return propose(tools, [d for plan in plans for d in plan.drafts])

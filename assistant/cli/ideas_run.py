@@ -1,4 +1,5 @@
-"""What `journey ideas` does, kept out of the CLI module so it can be called from Python.
+"""What `journey ideas` does (generate, save, list, schedule), apart from the Typer command so it
+can be called from Python.
 
 With the guided model (the default) new ideas come from the offline idea patterns. With a
 `provider:model` (the session's settings, e.g. `journey ideas NAME --model openai:gpt-4.1-mini`
@@ -17,9 +18,9 @@ from assistant.ideas.calendar import dates, parse_quarter, schedule, to_ics
 from assistant.ideas.export import idea_lists, to_calendar_markdown, to_csv, to_markdown
 from assistant.ideas.generate import generate
 from assistant.ideas.llm import generate_with_llm
-from assistant.ideas.save import Saved, propose
 from assistant.schema import ContentFormat
 from assistant.session import Session
+from tools.ideas import Saved, propose
 
 FORMATS: tuple[str, ...] = get_args(ContentFormat)
 ALIASES = {

@@ -1,15 +1,17 @@
-"""`journey eval`: run scenarios with a progress bar, print a summary table, write reports.
-
-Kept out of `assistant/cli.py` so the CLI stays a thin list of commands."""
+"""What `journey eval` shows: scenarios run (`assistant.evals.runner`) under a progress bar,
+the summary table and overall line, the JSON and Markdown reports; and the idea-quality table
+of `journey eval --ideas` (`assistant.evals.idea_quality`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant import providers
 from assistant.evals.report import num, pct, to_markdown
 from assistant.evals.results import EvalRun, ScenarioResult
 from assistant.evals.runner import run_all
@@ -42,12 +44,8 @@ def run_eval(
             raise ValueError(f"No scenario in language(s): {', '.join(languages)}.")
     llm_user = None
     if user_model:
-        from assistant import providers
-
         llm_user = providers.chat_model(settings.model_copy(update={"model": user_model}))
     if model.strip().casefold() != "guided":
-        from assistant import providers
-
         problem = providers.problem(settings.model_copy(update={"model": model}))
         if problem:
             raise ValueError(problem)
@@ -122,3 +120,36 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ValueError(f"Cannot write {path}: {exc}") from exc
+
+
+def run_idea_quality(folder: Path | None, json_path: Path | None, out: Console) -> None:
+    """`journey eval --ideas`: a table per case, the overall line, the JSON figures."""
+    from assistant.evals.idea_quality import as_dict, run, summary
+
+    results = run(folder)
+    table = Table(
+        "case", "ideas", "key words", "fragment", "doubled", "cut", "long", "dupes", "mix (min)"
+    )
+    for r in results:
+        table.add_row(
+            r.id,
+            str(r.ideas),
+            f"{r.keyword_share:.0%}",
+            f"{r.fragment_share:.0%}",
+            f"{r.doubled_share:.0%}",
+            f"{r.cut_share:.0%}",
+            f"{r.long_share:.0%}",
+            str(r.duplicates),
+            f"{r.purpose_share:.0%} ({r.min_share:.0%})",
+        )
+    out.print(table)
+    s = summary(results)
+    out.print(
+        f"Overall: {int(s['ideas'])} ideas, key words {s['keyword_share']:.1%}, fragment or "
+        f"hedge openings {s['fragment_share']:.1%}, doubled words {s['doubled_share']:.1%}, "
+        f"cut {s['cut_share']:.1%}, long {s['long_share']:.1%}, {int(s['duplicates'])} "
+        f"duplicates, lowest margin over the expected format share {s['min_purpose_margin']:+.2f}."
+    )
+    if json_path is not None:
+        _write(json_path, json.dumps(as_dict(results), indent=2, default=str))
+        out.print(f"Wrote {json_path}", markup=False)
