@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from assistant import comments, versions
 from assistant.accounts.sharing import ShareLinks
-from assistant.comments import CommentError
 from assistant.db import upgrade
 from assistant.db.tables import share_links
 from assistant.schema import Item
 from assistant.settings import Settings
-from assistant.store import MapNotFound, Store
+from assistant.store import MapNotFound, Store, comments
+from assistant.store.comments import CommentError
+from tools import versions
 from tools.context import ToolContext, ToolError
 
 

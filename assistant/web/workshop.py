@@ -15,14 +15,15 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import comments, versions
 from assistant.accounts.sharing import PREFIX, ShareLinks
-from assistant.comments import Comment, CommentError
 from assistant.completeness import status
+from assistant.store import comments
+from assistant.store.comments import Comment, CommentError
 from assistant.visual.labels import fill, labels
 from assistant.web import workshop_views as wv
 from assistant.web.edit_panel import EditPanel, user_error
 from assistant.web.handlers import Handlers, WebError
+from tools import versions
 from tools.context import ToolError
 
 HISTORY_ROWS = 100

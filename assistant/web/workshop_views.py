@@ -8,12 +8,12 @@ import html
 import re
 from datetime import UTC, datetime
 
-from assistant.comments import Comment
 from assistant.completeness import Status
 from assistant.schema import JourneyMap
-from assistant.versions import Version
+from assistant.store.comments import Comment
 from assistant.visual.labels import fill, labels
 from assistant.web import views
+from tools.versions import Version
 
 RECENT = 5
 """How many changes the strip shows."""

@@ -1,5 +1,5 @@
-"""The store's machinery, shared by its parts (`store.py` maps, `store_history.py` the change
-log, `store_transcript.py` chat and interview state): the engine, write transactions, the fast
+"""The store's machinery, shared by its parts (`maps.py` maps, `history.py` the change log,
+`transcript.py` chat and interview state): the engine, write transactions, the fast
 path for the hot reads, and the two writes every change makes (the map row, its log row).
 
 One transaction per change: the map is read, changed and written back inside it, with its

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from assistant.db.tables import comments
 from assistant.schema import now
-from assistant.store import Store
+from assistant.store.maps import Store
 
 MAX_COMMENT = 2000
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from assistant.db import statements
 from assistant.db.tables import changes
 from assistant.schema import JourneyMap
-from assistant.store_base import MapNotFound, StoreBase
+from assistant.store.base import MapNotFound, StoreBase
 
 
 @dataclass

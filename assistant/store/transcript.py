@@ -8,8 +8,8 @@ from assistant.db import statements
 from assistant.db.engine import WRITE
 from assistant.db.tables import chat
 from assistant.schema import now
-from assistant.store_base import ts
-from assistant.store_history import HistoryMixin
+from assistant.store.base import ts
+from assistant.store.history import HistoryMixin
 
 
 class TranscriptMixin(HistoryMixin):

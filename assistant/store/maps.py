@@ -1,10 +1,5 @@
-"""Persistence over SQLAlchemy 2, one store for SQLite and PostgreSQL: every map, its change
-log with provenance (who, when, an undo patch), its chat and its interview state.
-
-`Store` is put together from its parts: `store_base.py` (engine, transactions, the writes
-every change makes), `store_history.py` (the change log, undo, earlier versions),
-`store_transcript.py` (chat and interview state), and the maps themselves here.
-"""
+"""The maps themselves: create, load, the cached snapshot, list, rename, delete, and writing a
+change; `Store` is put together here from its parts (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -18,9 +13,8 @@ from pydantic import ValidationError
 from assistant.db import statements
 from assistant.db.tables import changes, chat, comments, interview, maps, share_links
 from assistant.schema import JourneyMap
-from assistant.store_base import MapNotFound, to_url, ts
-from assistant.store_history import Change, VersionUnavailable
-from assistant.store_transcript import TranscriptMixin
+from assistant.store.base import MapNotFound, ts
+from assistant.store.transcript import TranscriptMixin
 
 
 class Store(TranscriptMixin):
@@ -213,14 +207,3 @@ def open_read_only(path: Path) -> Store:
             raise exc.orig from exc
         raise
     return store
-
-
-__all__ = [
-    "Change",
-    "MapNotFound",
-    "Store",
-    "VersionUnavailable",
-    "check_name",
-    "open_read_only",
-    "to_url",
-]
