@@ -206,3 +206,49 @@ def test_server_share_link_and_downloads_are_scoped(tmp_path: Path, hub_offline:
         assert _status(anonymous, f"{url}/share/{token}")[0] == 404
     finally:
         demo.close()
+
+
+def test_who_changed_what_is_escaped_plain_and_dated() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from assistant.schema import JourneyMap
+    from assistant.web import workshop_views as wv
+    from tools.versions import Version
+
+    moment = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    at = (moment - timedelta(seconds=12)).isoformat()
+    rows = [
+        Version(
+            7,
+            at,
+            "<img src=x onerror=alert(1)>",
+            'Added 1 item(s) to A / goals: "<b>x</b>" [ids: item-1a2b].',
+            "add",
+            False,
+            True,
+        ),  # noqa: E501
+        Version(
+            6,
+            (moment - timedelta(minutes=3)).isoformat(),
+            None,
+            "Renamed map.",
+            "rename_map",
+            True,
+            False,
+        ),  # noqa: E501
+        Version(5, at, None, "Created map 'x'.", "create_map", False, True),
+    ]
+    strip = wv.recent_html(rows, "en", moment)
+    assert "&lt;img src=x" in strip and "<img" not in strip and "&lt;b&gt;x&lt;/b&gt;" in strip
+    assert "item-1a2b" not in strip and "12 s ago" in strip and "3 min ago" in strip
+    assert "Someone" in strip and "Created map" not in strip  # the creation is no news
+    assert "12 s temu" in wv.recent_html(rows, "pl", moment)
+    table = wv.history_html(rows, "en")
+    assert table.count("<tr") == 4 and "(undone)" in table and "cannot be rebuilt" in table
+    assert [seq for _, seq in wv.restore_choices(rows, "en")] == [5]  # not the current one
+    journey = JourneyMap(name="Plan & co")
+    from assistant.completeness import status
+
+    screen = wv.facilitator_html(journey, status(journey), "What <now>?", rows, "en")
+    assert "Plan &amp; co" in screen and "What &lt;now&gt;?" in screen
+    assert "data-add=" not in screen and "jm-editable" not in screen.split("</style>", 1)[1]
