@@ -19,6 +19,7 @@ from gradio_client import Client
 from assistant.accounts import Accounts
 from assistant.accounts.web import MapScope
 from assistant.settings import Settings
+from assistant.store import Store
 from assistant.web.handlers import Handlers, WebError
 from assistant.web.serve import launch_app
 from assistant.web.workshop import Actions
@@ -201,6 +202,14 @@ def test_server_share_link_and_downloads_are_scoped(tmp_path: Path, hub_offline:
         with pytest.raises(Exception, match="No map named"):
             b.predict(accounts.roles(accounts.user("ana"))  # type: ignore[arg-type]
                       .popitem()[0], api_name="/open_map")  # fmt: skip
+        # A version number of ana's map restores nothing through bob's session.
+        store = Store(settings.database)
+        ana_id = next(m.id for m in store.list_maps() if m.name == "Ana & co plan")
+        before = store.changes(ana_id)
+        with pytest.raises(Exception):  # noqa: B017 - refused as not a choice or no version
+            b.predict(before[0].seq, api_name="/restore_version")
+        assert store.changes(ana_id) == before
+        assert store.load(ana_id).context.company == "Acme Analytics"
         b.predict(api_name="/share_map")  # bob's link is of bob's own map
         a.predict(api_name="/unshare_map")
         assert _status(anonymous, f"{url}/share/{token}")[0] == 404
