@@ -88,6 +88,8 @@ class AgentEngine:
     def _run(self, session: Conversation, text: str | None, stream: bool) -> Turn:
         language = session.language
         if self._model is None and (problem := providers.problem(self.settings)):
+            if model := providers.missing_key(self.settings):  # said in the session's language
+                problem = prompt.message(language, "no_key", model=model)
             return self._reply(session, problem, errors=[problem], done=True)
         notes: list[str] = []
         if text is not None:
@@ -242,10 +244,10 @@ class AgentEngine:
         self.last_usage = usage
         if not usage.calls:
             return
-        # Usage rows live in the workspace's SQLite file (also when maps are on a server).
-        path = session.context.store.path or session.settings.db_path
-        if self._usage is None or self._usage.path != path:
-            self._usage = UsageLog(path)
+        # Usage rows live in the workspace database, beside the map (on a server too).
+        store = session.context.store
+        if self._usage is None or self._usage.url != store.url:
+            self._usage = UsageLog(store.url)
         self._usage.record(session.map_id, usage)
 
     def _reply(

@@ -1,8 +1,8 @@
 """Live workshops: who made each change, comments on cards, read-only share links, and map
 names unique per namespace (the creating user's) instead of across the whole database.
 
-Revision ID: 0004_workshop
-Revises: 0003_interview
+Revision ID: 0005_workshop
+Revises: 0004_shared_state
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_workshop"
-down_revision = "0003_interview"
+revision = "0005_workshop"
+down_revision = "0004_shared_state"
 branch_labels = None
 depends_on = None
 
