@@ -40,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     journey = store.create(MAP, namespace="user:1")
     session = open_session(map=journey.id, home=home, model="guided")
     session.store.author = "anna"
-    fill_map(session, stages=3)
+    fill_map(session, stages=3, through_tools=True)  # a real history, one row per change
     call(session, "add_stage_items", stage="2", field="pain_points", items=["Hidden fees"])
     accounts.grant(journey.id, "owner", user="anna")
     accounts.grant(journey.id, "editor", user="ben")
