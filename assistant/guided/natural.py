@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from assistant import completeness, prompts
-from assistant.gap import Gap
+from assistant.gap import Gap, gap_parts
 from assistant.guided import edits, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
@@ -24,16 +24,6 @@ if TYPE_CHECKING:
 
 LEGACY_WORDS = ("help", "why", "done", "show", "undo", "back", "skip", "dont_know")
 ENGINE_WORDS = {"help": "help", "show": "show", "done": "done", "undo": "undo", "back": "back"}
-
-
-def gap_parts(gap: str | None) -> tuple[str, str, int | None]:
-    """(section, field, stage number) of a gap key."""
-    if not gap:
-        return "", "", None
-    parsed = Gap.parse(gap)
-    if parsed.section == "stages":
-        return "stages", "stages", None
-    return parsed.section, str(parsed.field or ""), parsed.stage
 
 
 def _legacy(answer: str, t: dict[str, Any]) -> bool:

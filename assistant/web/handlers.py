@@ -16,8 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.accounts.store import User
 from assistant.accounts.web import AccessDenied, MapScope
+from assistant.completeness import status
 from assistant.exports import FORMATS, file_stem, write_export
+from assistant.retrieval import warm_up
+from assistant.retrieval.research import delete_map_research
 from assistant.schema import JourneyMap
+from assistant.session import Reply, open_session
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.visual.labels import labels
@@ -55,8 +59,6 @@ class Handlers:
         """After the server is up, in background threads: import the session machinery and
         load the card index (built once per card set and model, shared by every workspace),
         so the first 'what is a touchpoint?' does not wait for it."""
-        from assistant.retrieval import warm_up
-
         # The session machinery imports in its own thread; the card index loads in the
         # retrieval's one warm-up thread (both non-daemon: see warm_up).
         threading.Thread(
@@ -106,8 +108,6 @@ class Handlers:
         to show: the stored transcript, then (with `opening`) the opening message. A name
         only counts among the maps the user may see: one taken by another team's map is
         neither refused nor revealed (names are unique per creator, `maps.namespace`)."""
-        from assistant.session import open_session
-
         name = (name or "").strip()
         if create and not name:
             raise WebError("Give the new map a name.")
@@ -199,7 +199,6 @@ class Handlers:
         """The live map, the progress meter and the next question's purpose (which carries an
         open offer as data: `data-offer="ideas"`, `data-offer-items="6"`)."""
         journey = session.map
-        from assistant.completeness import status
 
         st = status(journey)
         offer = session.open_offer()
@@ -230,8 +229,6 @@ class Handlers:
     ) -> Iterator[tuple[list[dict], bool]]:
         """Stream one answer: yields (messages, final) as pieces arrive. The session stores
         the reply (also when the browser goes away mid-stream and this generator is closed)."""
-        from assistant.session import Reply
-
         self.ensure(session, "edit")
         messages = list(messages or []) + [views.user_message(text)]
         messages.append({"role": "assistant", "content": ""})
@@ -262,8 +259,6 @@ class Handlers:
         return new_name
 
     def delete(self, session: Session, confirm: bool) -> None:
-        from assistant.retrieval.research import delete_map_research
-
         self.ensure(session, "delete")
         if not confirm:
             raise WebError("Tick 'Yes, delete this map' to confirm.")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from assistant.accounts.web import SignIn, check_bind
+from assistant.db import is_sqlite
 from assistant.settings import Settings, get_settings
+from assistant.store import Store
 
 # Gradio phones home for analytics and version checks; the app must work offline and quietly.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -26,9 +29,6 @@ def check_database(settings: Settings) -> None:
     """Open the workspace database and run SQLite's quick check, so `serve` refuses a damaged
     or foreign file at start (sqlite3.DatabaseError) instead of failing every click later."""
     import sqlite3
-
-    from assistant.db import is_sqlite
-    from assistant.store import Store
 
     Store(settings.database).close()  # creates a fresh workspace; raises on a garbage file
     if not is_sqlite(settings.database):
@@ -52,9 +52,9 @@ def launch_app(
     quiet: bool = True,
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
+    # Gradio comes with these: imported when an app starts, not by every `journey` command.
     from starlette.middleware import Middleware
 
-    from assistant.accounts.web import SignIn, check_bind
     from assistant.web.app import create_app
     from assistant.web.downloads import DownloadScope
     from assistant.web.edit_panel import CLICK_JS

@@ -13,7 +13,9 @@ from typing import Any
 from assistant import prompts
 from assistant.completeness import Status
 from assistant.gap import Gap
+from assistant.ideas import idea_lists, to_csv
 from assistant.schema import JourneyMap
+from assistant.text_safety import printable
 from assistant.visual import map_css, map_fragment
 from assistant.visual.labels import fill, labels
 from assistant.visual.view import format_labels
@@ -180,15 +182,11 @@ def idea_targets(journey: JourneyMap) -> list[tuple[str, str]]:
 def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
     """The content calendar (assistant.ideas' CSV): stage, pain point, format, title, angle,
     CTA, channel, status; rejected ideas only when asked."""
-    from assistant.ideas import idea_lists, to_csv
-
     return to_csv(journey, idea_lists(journey, include_rejected=include_rejected))
 
 
 def ingest_row(result: Any) -> list[Any]:
     """One file's ingest result as a table row (the name without control characters)."""
-    from assistant.text_safety import printable
-
     return [printable(result.path.name), result.status, result.added, result.skipped, result.reason]
 
 
