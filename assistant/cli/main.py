@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.cli import accounts, chat, evals, export, ideas, maps, research, serve
+from assistant.cli import accounts, chat, evals, export, ideas, maps, research, serve, share
 from assistant.cli.errors import Commands, fail
 from assistant.settings import SettingsError, get_settings
 
@@ -29,5 +29,5 @@ for group in (chat.app, export.app, serve.app, ideas.app, research.app):
 app.add_typer(maps.app, name="maps")
 app.add_typer(research.maintenance, name="research")
 app.add_typer(evals.app, name="eval")
-for name, group in accounts.GROUPS.items():
+for name, group in {**accounts.GROUPS, **share.GROUPS}.items():
     app.add_typer(group, name=name)

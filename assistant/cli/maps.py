@@ -80,13 +80,14 @@ def maps_delete(
 
 @app.command("history")
 def maps_history(name: str, home: Path | None = HomeOpt) -> None:
-    """The change log of a map, with provenance."""
+    """The change log of a map, with provenance (who: the signed-in web user, if any)."""
     m = load_map(home, name)
-    table = Table("#", "when", "tool", "source", "summary", "undone")
+    table = Table("#", "when", "who", "tool", "source", "summary", "undone")
     for change in store_for(home).changes(m.id):
         table.add_row(
             str(change.seq),
             change.at[:19],
+            change.author or "",
             change.tool,
             change.source,
             plain(change.summary),

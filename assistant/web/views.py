@@ -194,6 +194,17 @@ def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
     return [m.name for m in maps]
 
 
+def map_options(maps: Iterable[JourneyMap]) -> list[tuple[str, str]]:
+    """(label, value) per map: the name; a name two of them share is told apart by the
+    map's short id and picked by its id."""
+    maps = list(maps)
+    names = [m.name for m in maps]
+    return [
+        (m.name, m.name) if names.count(m.name) == 1 else (f"{m.name} · {m.id[:6]}", m.id)
+        for m in maps
+    ]
+
+
 def concept_markdown(card: Any, language: str = "en") -> str:
     """A knowledge card as a Learn-tab explanation with its citation."""
     source = fill(labels(language)["learn"]["source"], title=card.title)
