@@ -100,8 +100,9 @@ def purpose_html(
     t = prompts.guided(language)
     why = t["questions"].get(_question_key(gap), {}).get("why", "")
     why = prompts.fill(why, persona=journey.persona.name or "the customer") if why else ""
+    optional = ' data-optional="true"' if complete else ""  # page data for tests and scripts
     return (
-        f'<div class="jw-purpose" data-gap="{html.escape(gap)}">'
+        f'<div class="jw-purpose" data-gap="{html.escape(gap)}"{optional}>'
         f"<b>{html.escape(app['next_optional' if complete else 'next'])} "
         f"{html.escape(gap_label(journey, gap, language))}</b>"
         f"<span>{html.escape(why)}</span></div>"
