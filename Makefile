@@ -80,7 +80,7 @@ bench: install ## print speed and memory figures
 	@for f in evals/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 	@echo "== evals/retrieval/bench.py"; $(BIN)/python -m evals.retrieval.bench
 
-stress: install ## bigger loads with their figures: sessions, two writers, kill -9, fuzz, hostile files (~20 min)
+stress: install postgres ## bigger loads with their figures: sessions, two writers, kill -9, fuzz, hostile files, the web app on PostgreSQL (~35 min)
 	$(BIN)/python evals/stress.py
 
 clean:

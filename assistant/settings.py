@@ -141,10 +141,11 @@ class Settings(BaseSettings):
         description="Allow binding a non-loopback address without any authentication.",
     )
     concurrency: int = Field(
-        default=8,
+        default=32,
         ge=1,
         le=256,
-        description="Web events one app process runs at once (each browser tab's turns run in order).",
+        description="Web events one app process runs at once (each browser tab's turns run "
+        "in order): enough for every person of a big workshop to wait on an LLM at once.",
     )
     queue_size: int = Field(
         default=200,

@@ -3,7 +3,9 @@
 Sections: sessions (50 sessions x 20 turns, threads and processes), writers (two writers on
 one map: threads, processes, two sessions like two web tabs), kill (kill -9 of a piped `chat`
 and of `serve`), fuzz (1,000 fuzzed tool calls), files (hostile research files: time and peak
-memory of the refusal). Run all: python evals/stress.py; some: python evals/stress.py fuzz kill
+memory of the refusal), web (50 signed-in users x 20 turns through the web app on PostgreSQL,
+old vs new queue settings: latency, memory, losses, cross-team reads).
+Run all: python evals/stress.py; some: python evals/stress.py fuzz kill
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stress_common  # noqa: E402,F401 - puts the project and tests/ on sys.path
 
-SECTIONS = ("files", "sessions", "writers", "kill", "fuzz")
+SECTIONS = ("files", "sessions", "writers", "kill", "fuzz", "web")
 
 
 def main(argv: list[str]) -> int:
@@ -51,6 +53,7 @@ def bad(figures: object) -> bool:
                     "lost",
                     "locked",
                     "cross_talk",
+                    "cross_team_reads",
                     "tracebacks",
                     "escaped",
                     "invalid",

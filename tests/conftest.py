@@ -141,3 +141,13 @@ def pg_cluster() -> Iterator[Any]:
 def pg_url(pg_cluster: Any) -> str:
     """The SQLAlchemy URL of a fresh, empty database in the throwaway cluster."""
     return str(pg_cluster.new_database())
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 for this test (see tests/chromaserver.py)."""
+    from chromaserver import ChromaServer
+
+    server = ChromaServer(tmp_path).start()
+    yield server.url
+    server.stop()

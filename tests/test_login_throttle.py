@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from assistant.accounts import Accounts, LoginThrottle
+from assistant.accounts import Accounts, DatabaseThrottle, LoginThrottle
 from assistant.accounts.web import SignIn, check_bind, client_address
+from assistant.db import make_engine, upgrade
 from assistant.settings import Settings
 
 
@@ -122,3 +125,62 @@ def test_public_bind_needs_sign_in_or_explicit_permission() -> None:
     check_bind("0.0.0.0", authenticated=False, allow_public=True)
     for local in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
         check_bind(local, authenticated=False, allow_public=False)
+
+
+def _replicas(url: str, clock: Clock) -> tuple[SignIn, SignIn]:
+    """Two app processes' sign-ins on one database (each with its own engine)."""
+    settings = Settings().model_copy(update={"database_url": url})
+    first, second = SignIn.for_settings(settings), SignIn.for_settings(settings)
+    for sign_in in (first, second):
+        assert isinstance(sign_in.throttle, DatabaseThrottle)
+        sign_in.throttle.clock = clock
+        sign_in.throttle.base = 30.0
+    return first, second
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_replicas_share_one_throttle_through_the_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        upgrade(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'journey.sqlite3'}"
+    accounts = Accounts(url)
+    accounts.add_user("ana", "right password")
+    clock = Clock()
+    one, two = _replicas(url, clock)
+    # Guessing through both replicas in turn: the fifth failure locks the name on both.
+    for n in range(5):
+        assert not _check(one if n % 2 else two, "ana", f"wrong {n}", "10.0.0.1")
+    assert not _check(one, "ana", "right password", "10.0.0.2")
+    assert not _check(two, "ana", "right password", "10.0.0.3")
+    clock.now += 31
+    assert _check(two, "ana", "right password", "10.0.0.2")
+    # The success cleared the name for both; the guessing address stays counted.
+    assert one.throttle.wait("ana", "10.0.0.9") == 0
+    with accounts.engine.connect() as conn:
+        rows = set(conn.execute(sa.text("SELECT key, failures FROM login_failures")))
+    assert rows == {("addr:10.0.0.1", 5)}
+
+
+def test_concurrent_failures_on_two_replicas_are_all_counted(pg_url: str) -> None:
+    upgrade(pg_url)
+    engines = [make_engine(pg_url), make_engine(pg_url)]
+    throttles = [DatabaseThrottle(e, free=1000) for e in engines]
+
+    def guess(throttle: DatabaseThrottle) -> None:
+        for _ in range(20):
+            throttle.failed("ana", None)
+
+    threads = [threading.Thread(target=guess, args=(t,)) for t in throttles for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with engines[0].connect() as conn:
+        failures = conn.execute(sa.text("SELECT failures FROM login_failures")).scalar()
+    assert failures == 80
+    for engine in engines:
+        engine.dispose()

@@ -82,3 +82,23 @@ def test_two_sessions_on_one_map_lose_nothing_on_postgresql(pg_home: Path) -> No
     assert all(results["a"]) and all(results["b"])
     goals = [g.text for g in open_session(map="shared", home=pg_home).map.persona.goals]
     assert sorted(goals) == sorted(f"{t} goal {n}" for t in "ab" for n in range(per_writer))
+
+
+def test_token_usage_rows_are_kept_in_postgresql(pg_home: Path, pg_url: str) -> None:
+    from test_agent import agent_session, put, say, update
+
+    from assistant.agent.usage import UsageLog
+
+    session = agent_session(
+        pg_home,
+        [say("Hi! Company?"), say("", update(put("context.company", "Acme"))), say("Next?")],
+    )
+    session.start()
+    session.send("Acme")
+    assert not (pg_home / "journey.sqlite3").exists()  # no per-replica SQLite file
+    # What another replica (its own engine and home) reads from the shared database.
+    log = UsageLog(pg_url)
+    assert [t.calls for t in log.turns(session.map_id)] == [1, 2]
+    assert log.totals(session.map_id).calls == 3
+    cost = log.total_cost(session.map_id)
+    assert cost is not None and cost > 0

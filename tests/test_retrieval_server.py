@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,56 +23,6 @@ fits_stages: []
 ---
 {body}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def chroma_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    log = (tmp_path / "chroma.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--path",
-            str(tmp_path / "server-data"),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "chroma run did not start: " + (tmp_path / "chroma.log").read_text()
-                    ) from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_knowledge_base_over_a_chroma_server(tmp_path: Path, chroma_url: str) -> None:
@@ -118,3 +61,77 @@ def test_knowledge_base_over_a_chroma_server(tmp_path: Path, chroma_url: str) ->
     assert second.existing_ids([chunk_id, "doc:zzz:0"]) == {chunk_id}
     hits = second.search("slow onboarding", kind="document", map_id="map-acme")
     assert [h.id for h in hits] == [chunk_id]
+
+
+def _workspace(
+    tmp_path: Path, name: str, chroma_url: str, database: Path | None = None
+) -> Settings:
+    home = tmp_path / name
+    home.mkdir(exist_ok=True)
+    update = {"home": home, "chroma_url": chroma_url, "embeddings": "minilm"}
+    if database is not None:
+        update["database_url"] = f"sqlite:///{database}"
+    return Settings().model_copy(update=update)
+
+
+def test_each_workspace_has_its_own_research_collection_on_a_shared_server(
+    tmp_path: Path, chroma_url: str
+) -> None:
+    from assistant.retrieval.vectorstore import collection_name
+    from assistant.session import open_session
+
+    team_a = _workspace(tmp_path, "team-a", chroma_url)
+    team_b = _workspace(tmp_path, "team-b", chroma_url)
+    # Both teams name their map alike; the map ids differ, as they always do.
+    map_a = open_session(map="launch", settings=team_a, home=team_a.home).map_id
+    map_b = open_session(map="launch", settings=team_b, home=team_b.home).map_id
+    kb_a, kb_b = KnowledgeBase(team_a), KnowledgeBase(team_b)
+    kb_a.add_chunks(
+        ["doc:aaa:0"], ["Interviews: onboarding took two weeks, awful."], [{"file": "a.csv"}], map_a
+    )
+
+    names = {kb_a.collection().name, kb_b.collection().name}
+    assert len(names) == 2 and collection_name(team_a, "research") not in names
+    assert [h.id for h in kb_a.search("slow onboarding", kind="document", map_id=map_a)] == [
+        "doc:aaa:0"
+    ]
+    # Team B finds nothing of team A's, by its own map or across its whole workspace.
+    assert kb_b.search("slow onboarding", kind="document", map_id=map_b) == []
+    assert kb_b.search("slow onboarding", kind="document") == []
+    assert kb_b.research_count() == 0 and kb_a.research_count() == 1
+    # Even asked for team A's map id, team B's collection does not hold it.
+    assert kb_b.search("onboarding", kind="document", map_id=map_a) == []
+    assert kb_b.existing_ids(["doc:aaa:0"]) == set()
+
+    # A second app process of team A (another home, the same database) shares its research.
+    replica = _workspace(tmp_path, "team-a-replica", chroma_url, team_a.home / "journey.sqlite3")
+    kb_replica = KnowledgeBase(replica)
+    assert kb_replica.collection().name == kb_a.collection().name
+    assert kb_replica.research_count(map_a) == 1
+
+    # Dropping team B's collection (journey research rebuild) leaves team A's alone.
+    kb_b.research.drop_collection()
+    assert KnowledgeBase(team_a).research_count() == 1
+
+
+def test_a_workspace_adopts_its_own_chunks_from_the_formerly_shared_collection(
+    tmp_path: Path, chroma_url: str
+) -> None:
+    from assistant.retrieval.vectorstore import make_client, open_collection
+    from assistant.session import open_session
+
+    team_a = _workspace(tmp_path, "team-a", chroma_url)
+    map_a = open_session(map="launch", settings=team_a, home=team_a.home).map_id
+    # Research stored the old way: every workspace's chunks in one collection.
+    shared = open_collection(make_client(team_a), team_a, "research")
+    shared.upsert(
+        ids=["doc:aaa:0", "doc:bbb:0"],
+        documents=["Onboarding took two weeks.", "Another team's pricing interviews."],
+        metadatas=[{"map": map_a, "doc": "aaa"}, {"map": "someone-elses-map", "doc": "bbb"}],
+    )
+    kb = KnowledgeBase(team_a)
+    assert kb.research_count() == 1
+    assert [h.id for h in kb.search("onboarding", kind="document", map_id=map_a)] == ["doc:aaa:0"]
+    assert kb.search("pricing interviews", kind="document") != [] and all(
+        h.metadata["map"] == map_a for h in kb.search("pricing interviews", kind="document")
+    )

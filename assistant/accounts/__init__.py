@@ -8,12 +8,13 @@ accounts.can("ana", journey.id, "edit")  # the one access check every front end 
 
 from assistant.accounts.access import Action, Role, allows, parse_role
 from assistant.accounts.store import AccountError, Accounts, User, check_user_name
-from assistant.accounts.throttle import LoginThrottle
+from assistant.accounts.throttle import DatabaseThrottle, LoginThrottle
 
 __all__ = [
     "AccountError",
     "Accounts",
     "Action",
+    "DatabaseThrottle",
     "LoginThrottle",
     "Role",
     "User",

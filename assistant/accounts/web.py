@@ -3,7 +3,8 @@
 `SignIn.for_settings(settings, auth)` decides how people sign in:
 - a trusted identity header from a reverse proxy (JOURNEY_TRUSTED_USER_HEADER), when set;
 - else the users table (`journey users add`), when it holds anyone: Gradio's login form checks
-  passwords here, throttled per user name and per client address;
+  passwords here, throttled per user name and per client address (counted in the database,
+  so every replica throttles alike);
 - else the one `--auth user:password` login (also throttled), unscoped as before;
 - else nobody signs in (one person on 127.0.0.1).
 With users or a trusted header, every map is scoped: `MapScope` lists, opens and changes only
@@ -23,7 +24,7 @@ from typing import Any
 
 from assistant.accounts.access import Action, Role
 from assistant.accounts.store import AccountError, Accounts, User, check_user_name
-from assistant.accounts.throttle import LoginThrottle
+from assistant.accounts.throttle import DatabaseThrottle, LoginThrottle
 from assistant.settings import Settings
 
 client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -110,6 +111,7 @@ class SignIn:
         accounts = Accounts(settings.database)
         if header:
             return cls(accounts, True, auth_dependency=_header_dependency(accounts, header))
+        # Accounts: failed sign-ins counted in the database, alike on every replica.
         if accounts.has_users():
             if shared_login is not None:
                 accounts.close()
@@ -117,7 +119,7 @@ class SignIn:
                     "--auth cannot be combined with user accounts: add that login with "
                     "`journey users add NAME` instead."
                 )
-            sign_in = cls(accounts, True)
+            sign_in = cls(accounts, True, throttle=DatabaseThrottle(accounts.engine))
             sign_in.auth = sign_in._check_account
             return sign_in
         accounts.close()
@@ -127,12 +129,15 @@ class SignIn:
         return sign_in
 
     async def _check_account(self, name: str, password: str) -> bool:
+        # Argon2 takes a good fraction of a second by design, and the throttle reads the
+        # database: all of it off the event loop.
+        return await asyncio.to_thread(self._verify, name, password, client_address.get())
+
+    def _verify(self, name: str, password: str, address: str | None) -> bool:
         assert self.accounts is not None
-        address = client_address.get()
         if self.throttle.wait(name, address) > 0:
             return False
-        # Argon2 takes a good fraction of a second by design: off the event loop.
-        user = await asyncio.to_thread(self.accounts.verify, name, password)
+        user = self.accounts.verify(name, password)
         if user is None:
             self.throttle.failed(name, address)
             return False

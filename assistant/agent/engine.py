@@ -244,10 +244,10 @@ class AgentEngine:
         self.last_usage = usage
         if not usage.calls:
             return
-        # Usage rows live in the workspace's SQLite file (also when maps are on a server).
-        path = session.context.store.path or session.settings.db_path
-        if self._usage is None or self._usage.path != path:
-            self._usage = UsageLog(path)
+        # Usage rows live in the workspace database, beside the map (on a server too).
+        store = session.context.store
+        if self._usage is None or self._usage.url != store.url:
+            self._usage = UsageLog(store.url)
         self._usage.record(session.map_id, usage)
 
     def _reply(

@@ -1,15 +1,22 @@
-"""Token usage and estimated cost of each agent turn, kept in the workspace's SQLite file.
+"""Token usage and estimated cost of each agent turn, kept in the workspace database.
 
-A table of its own (`usage`) beside the store's tables, written through a separate connection
-so the store stays unaware of models. One row per turn; per-map totals are sums over rows.
+A table of its own (`usage`, created by the migrations with the rest of the schema) beside the
+store's tables, written through its own connection so the store stays unaware of models. One
+row per turn; per-map totals are sums over rows. On a database server (JOURNEY_DATABASE_URL)
+every replica writes the same table, so `journey usage` counts the turns of all of them.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import sqlalchemy as sa
+
+from assistant.db import ensure_schema, is_sqlite, make_engine
+from assistant.db.tables import usage as usage_table
 
 # USD per million tokens (input, output), OpenAI list prices; cached-input discounts ignored,
 # so the estimate errs high. Models not listed (local servers, new names) get no cost.
@@ -25,21 +32,10 @@ PRICES: dict[str, tuple[float, float]] = {
     "gpt-5-nano": (0.05, 0.40),
 }
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS usage (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    map_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    model TEXT NOT NULL,
-    calls INTEGER NOT NULL,
-    first_prompt_tokens INTEGER NOT NULL,
-    input_tokens INTEGER NOT NULL,
-    output_tokens INTEGER NOT NULL,
-    estimated INTEGER NOT NULL DEFAULT 0,
-    cost_usd REAL
-);
-CREATE INDEX IF NOT EXISTS usage_map ON usage(map_id, seq);
-"""
+# One pooled engine per database server URL in a process (each agent opens a usage log); a
+# SQLite log owns its engine.
+_shared: dict[str, sa.Engine] = {}
+_shared_lock = threading.Lock()
 
 
 def price(model: str, input_tokens: int, output_tokens: int) -> float | None:
@@ -80,46 +76,59 @@ class TurnUsage:
 
 
 class UsageLog:
-    """Reads and writes the `usage` table of one workspace database."""
+    """Reads and writes the `usage` table of one workspace database (a URL or a SQLite file)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        # Usage is bookkeeping, not the user's work: in WAL mode NORMAL skips the per-commit
-        # fsync (a power cut may lose the last rows, never corrupt the file or the map).
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self._conn:
-            self._conn.executescript(SCHEMA)
+    def __init__(self, where: str | Path) -> None:
+        text = str(where)
+        self.url = text if "://" in text else f"sqlite:///{Path(text)}"
+        if is_sqlite(self.url):
+            self.engine, self._own = make_engine(self.url), True
+        else:
+            with _shared_lock:
+                if self.url not in _shared:
+                    _shared[self.url] = make_engine(self.url)
+                self.engine, self._own = _shared[self.url], False
+        ensure_schema(self.url, self.engine)
 
     def close(self) -> None:
-        self._conn.close()
+        if self._own:
+            self.engine.dispose()
 
     def record(self, map_id: str, usage: TurnUsage) -> None:
         if usage.calls == 0:
             return
-        with self._conn:
-            self._conn.execute(
-                "INSERT INTO usage (map_id, at, model, calls, first_prompt_tokens, input_tokens,"
-                " output_tokens, estimated, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    map_id,
-                    datetime.now(UTC).isoformat(),
-                    usage.model,
-                    usage.calls,
-                    usage.first_prompt_tokens,
-                    usage.input_tokens,
-                    usage.output_tokens,
-                    int(usage.estimated),
-                    usage.cost,
-                ),
+        with self.engine.begin() as conn:
+            conn.execute(
+                usage_table.insert().values(
+                    map_id=map_id,
+                    at=datetime.now(UTC).isoformat(),
+                    model=usage.model,
+                    calls=usage.calls,
+                    first_prompt_tokens=usage.first_prompt_tokens,
+                    input_tokens=usage.input_tokens,
+                    output_tokens=usage.output_tokens,
+                    estimated=int(usage.estimated),
+                    cost_usd=usage.cost,
+                )
             )
 
     def turns(self, map_id: str) -> list[TurnUsage]:
-        rows = self._conn.execute(
-            "SELECT model, calls, first_prompt_tokens, input_tokens, output_tokens, estimated, at"
-            " FROM usage WHERE map_id = ? ORDER BY seq",
-            (map_id,),
-        ).fetchall()
+        t = usage_table.c
+        query = (
+            sa.select(
+                t.model,
+                t.calls,
+                t.first_prompt_tokens,
+                t.input_tokens,
+                t.output_tokens,
+                t.estimated,
+                t.at,
+            )
+            .where(t.map_id == map_id)
+            .order_by(t.seq)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
         return [
             TurnUsage(r[0], r[1], r[2], r[3], r[4], bool(r[5]), turn=n, at=r[6])
             for n, r in enumerate(rows, 1)
@@ -138,7 +147,10 @@ class UsageLog:
 
     def total_cost(self, map_id: str) -> float | None:
         """Sum of the known per-turn costs (None when no turn had a known price)."""
-        row = self._conn.execute(
-            "SELECT SUM(cost_usd), COUNT(cost_usd) FROM usage WHERE map_id = ?", (map_id,)
-        ).fetchone()
+        t = usage_table.c
+        query = sa.select(sa.func.sum(t.cost_usd), sa.func.count(t.cost_usd)).where(
+            t.map_id == map_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
         return float(row[0]) if row and row[1] else None

@@ -83,7 +83,7 @@ def usage(name: str, home: Path | None = HomeOpt) -> None:
     from assistant.agent.usage import UsageLog
 
     m = load_map(home, name)
-    log = UsageLog(get_settings(home=home).db_path)
+    log = UsageLog(get_settings(home=home).database)
     turns, total, cost = log.turns(m.id), log.totals(m.id), log.total_cost(m.id)
     log.close()
     if not turns:

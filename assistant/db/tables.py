@@ -98,3 +98,42 @@ map_grants = sa.Table(
     sa.Column("role", sa.Text, nullable=False),
     sa.Index("map_grants_principal", "kind", "principal_id"),
 )
+
+# shared by every app process of a deployment ----------------------------------------------
+# One row per key ("id": the workspace's random id, which names its research collection on a
+# Chroma server, so two workspaces sharing a Chroma server never share research).
+workspace = sa.Table(
+    "workspace",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# Failed sign-ins per key ("user:<name>" or "addr:<address>"), so every replica throttles
+# alike (assistant/accounts/throttle.py). Times are Unix seconds.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.Float, nullable=False),
+    sa.Column("last", sa.Float, nullable=False),
+)
+
+# Token usage and estimated cost per agent turn (assistant/agent/usage.py).
+usage = sa.Table(
+    "usage",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("map_id", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("calls", sa.Integer, nullable=False),
+    sa.Column("first_prompt_tokens", sa.Integer, nullable=False),
+    sa.Column("input_tokens", sa.Integer, nullable=False),
+    sa.Column("output_tokens", sa.Integer, nullable=False),
+    sa.Column("estimated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("cost_usd", sa.Float),
+    sa.Index("usage_map", "map_id", "seq"),
+    sqlite_autoincrement=True,
+)

@@ -2,6 +2,11 @@
 
 The map id (not its name) is the key: renaming a map keeps its research, deleting a map
 deletes it (`delete_map`), and a new map that takes an old name starts with none.
+
+One collection per workspace: embedded, Chroma lives in the workspace's own folder; on a
+Chroma server (JOURNEY_CHROMA_URL), shared by several workspaces (teams on their own
+databases), the collection's name carries the workspace's id (kept in its database), so one
+workspace's research is never in another's collection, let alone in its search results.
 """
 
 from __future__ import annotations
@@ -50,11 +55,38 @@ class ResearchStore:
         return make_client(self.settings)
 
     @cached_property
-    def collection(self) -> Any:
-        """The research collection of the configured embedding model."""
-        from assistant.retrieval.vectorstore import open_collection  # imports chromadb
+    def workspace(self) -> str | None:
+        """The workspace id that names the research collection on a Chroma server (None when
+        Chroma is embedded: that store belongs to this workspace alone)."""
+        if not self.settings.chroma_url:
+            return None
+        from assistant.db.workspace import workspace_id
 
-        return open_collection(self.client, self.settings, "research")
+        return workspace_id(self.settings.database)
+
+    @cached_property
+    def collection(self) -> Any:
+        """This workspace's research collection of the configured embedding model. On a
+        server, a new one first adopts this workspace's chunks from the collection all
+        workspaces shared before (where earlier versions kept all research)."""
+        from assistant.retrieval.vectorstore import (  # imports chromadb
+            adopt_shared_research,
+            open_collection,
+        )
+
+        collection = open_collection(self.client, self.settings, "research", self.workspace)
+        if self.workspace is not None and not collection.count():
+            adopt_shared_research(self.client, self.settings, collection, self._map_ids())
+        return collection
+
+    def _map_ids(self) -> set[str]:
+        from assistant.store import Store
+
+        store = Store(self.settings.database)
+        try:
+            return {journey.id for journey in store.list_maps()}
+        finally:
+            store.close()
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of these chunk ids are already stored."""

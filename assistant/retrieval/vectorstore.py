@@ -33,16 +33,26 @@ def make_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
-def open_collection(client: Any, settings: Settings, kind: str) -> Any:
-    """The `knowledge` or `research` collection for the configured embedding model.
+def collection_name(settings: Settings, kind: str, workspace: str | None = None) -> str:
+    """`journey-<kind>-<model>`, and `-<workspace id>` for one workspace's collection on a
+    Chroma server.
 
     The model is part of the name: vectors of two models never share a collection, so
     switching JOURNEY_EMBEDDINGS builds a fresh index instead of mixing spaces.
     """
+    name = f"journey-{kind}-{embedding_slug(settings.embeddings)}"
+    return f"{name}-{workspace}" if workspace else name
+
+
+def open_collection(
+    client: Any, settings: Settings, kind: str, workspace: str | None = None
+) -> Any:
+    """The `knowledge` or `research` collection for the configured embedding model (of one
+    workspace, when `workspace` is given)."""
     ef = make_embedding_function(
         settings.embeddings, api_key=settings.openai_api_key, base_url=settings.openai_base_url
     )
-    name = f"journey-{kind}-{embedding_slug(settings.embeddings)}"
+    name = collection_name(settings, kind, workspace)
     return client.get_or_create_collection(
         name=name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}}
     )
@@ -80,3 +90,31 @@ def add_all_or_nothing(
         if done:
             collection.delete(ids=done)
         raise
+
+
+def adopt_shared_research(client: Any, settings: Settings, target: Any, map_ids: set[str]) -> int:
+    """Copy into a workspace's new, empty research collection the chunks of its maps from
+    the one collection every workspace on a Chroma server used to share (vectors included:
+    nothing is embedded again). Returns how many chunks were copied. The old collection is
+    left as it is: other workspaces may still adopt theirs from it."""
+    if not map_ids or target.count():
+        return 0
+    try:
+        shared = client.get_collection(collection_name(settings, "research"))
+    except Exception:  # noqa: BLE001 - no shared collection: nothing to adopt
+        return 0
+    got = shared.get(
+        where={"map": {"$in": sorted(map_ids)}},
+        include=["documents", "metadatas", "embeddings"],
+    )
+    ids = list(got["ids"])
+    limit = max(1, int(client.get_max_batch_size()))
+    for start in range(0, len(ids), limit):
+        end = start + limit
+        target.upsert(
+            ids=ids[start:end],
+            documents=list(got["documents"])[start:end],
+            metadatas=list(got["metadatas"])[start:end],
+            embeddings=list(got["embeddings"])[start:end],
+        )
+    return len(ids)

@@ -65,7 +65,9 @@ def launch_app(
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     demo = create_app(settings, sign_in.scope())
-    # Each tab has its own session and SQLite connection, so tabs may run side by side.
+    # Each tab has its own session and database connection, so tabs run side by side: up to
+    # `concurrency` events at once, in threads (Gradio's pool, 40 by default, must hold them
+    # and the unqueued events such as the live-map poll).
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     # Uploads get double the ingest limit here so an oversized file still reaches ingest and
     # comes back as a per-file "over the limit" result rather than a bare transport error.
@@ -75,6 +77,7 @@ def launch_app(
         server_port=port or settings.port,
         **sign_in.launch_kwargs(),
         prevent_thread_lock=True,
+        max_threads=max(40, settings.concurrency + 16),
         quiet=quiet,
         share=False,
         css=APP_CSS,
