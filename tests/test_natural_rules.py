@@ -235,16 +235,3 @@ def test_an_if_sentence_among_questions_is_a_fork() -> None:
     assert facts[0] == ("questions", {"text": "Is the oven big enough?"})
     assert facts[1][0] == "decision_points"
     assert facts[1][1]["condition"] == "the delivery slips past Friday"
-
-
-def test_channels_said_as_unused_and_numbers_that_qualify_a_fact() -> None:
-    channels = _facts(
-        "Podcasts, the local paper. Not TikTok really.", "channels", section="persona"
-    )
-    assert [v["text"] for _, v in channels] == ["Podcasts", "the local paper"]
-    it = _facts("Newsletter e Instagram. Facebook poco.", "channels", "it", "persona")
-    assert [v["text"] for _, v in it] == ["Newsletter", "Instagram"]
-    numbers = _facts(
-        "Short decision time, 2-3 weeks. Teams of 5-10.", "quantitative", "en", "persona"
-    )
-    assert [v["text"] for _, v in numbers] == ["Short decision time, 2-3 weeks", "Teams of 5-10"]

@@ -330,10 +330,6 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             prose.remark(p, language) if p and not S.is_remark(p, language) else None
             for p in pieces
         ]
-        if target in ("quantitative", "qualitative"):
-            pieces = _join_numbers(pieces, notes)
-        if target == "channels":  # 'not Instagram really': a channel they do not use
-            pieces = ["" if lexicon.any_match(language, "unused", p) else p for p in pieces]
         items = [
             i
             for i, p in enumerate(pieces)
@@ -361,19 +357,6 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
                         _attach(ahead, facts, in_stage, language)
                         ahead = None
     return [f for f in facts if _text(f)]
-
-
-def _join_numbers(pieces: list[str], notes: list[prose.Remark | None]) -> list[str]:
-    """'a long sales cycle, 6-9 months': a short number after a fact without one qualifies it."""
-    out = list(pieces)
-    for i in range(1, len(out)):
-        here, before = out[i], out[i - 1]
-        short = len(here.split()) <= 3 and re.match(
-            r"^(?:\w{1,3}\s)?\d", here
-        )  # '6-9 months', 'po 20'
-        if short and before and not re.search(r"\d", before) and not notes[i]:
-            out[i - 1], out[i] = f"{before}, {here}", ""
-    return out
 
 
 EXPLAINED_FIELDS = {
