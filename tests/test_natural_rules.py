@@ -214,24 +214,3 @@ def test_a_company_answer_also_gives_the_product_and_the_market() -> None:
     assert _context("Nazywamy się Kwiaciarnia Róża. Wiem, nazwa jak każda.", "pl") == {
         "company": "Kwiaciarnia Róża"
     }
-
-
-def test_a_fork_keeps_its_rating_out_of_the_action() -> None:
-    found = reading.read(
-        "Se la consegna tarda, ordina dal concorrente sotto casa, rischio alto direi.",
-        "stage",
-        "decision_points",
-        "it",
-    )
-    assert len(found) == 1 and "rischio" not in found[0].value["likely_action"]
-    assert found[0].extra["risk"] == "high"
-
-
-def test_an_if_sentence_among_questions_is_a_fork() -> None:
-    facts = _facts(
-        "Is the oven big enough? If the delivery slips past Friday she orders from the chain.",
-        "questions",
-    )
-    assert facts[0] == ("questions", {"text": "Is the oven big enough?"})
-    assert facts[1][0] == "decision_points"
-    assert facts[1][1]["condition"] == "the delivery slips past Friday"

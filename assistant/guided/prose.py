@@ -183,7 +183,7 @@ def decision(text: str, language: str) -> tuple[str, str] | None:
     ifs = lexicon.phrase_regex(d.get("if_words", []))
     thens = lexicon.phrase_regex(d.get("then_words", []))
     subjects = lexicon.phrase_regex(d.get("subjects", []))
-    body = _without_rating(text.strip().rstrip("."), language)
+    body = text.strip().rstrip(".")
     lead = re.match(rf"^(?:{ifs})\s+", body, re.IGNORECASE)
     if lead:
         rest = body[lead.end() :]
@@ -202,15 +202,6 @@ def decision(text: str, language: str) -> tuple[str, str] | None:
     if inner and inner.start() > 8:
         return body[inner.end() :].strip(), _action(body[: inner.start()])
     return None
-
-
-def _without_rating(text: str, language: str) -> str:
-    """A fork without its trailing rating ('..., rischio medio direi', '... - high risk'): the
-    rating is read from the whole sentence, it is no part of the action."""
-    parts = re.split(r"(,|\s[–—-]+\s)", text)
-    while len(parts) >= 3 and remark(parts[-1], language) is not None:
-        parts = parts[:-2]
-    return "".join(parts).strip()
 
 
 def _action(text: str) -> str:

@@ -407,8 +407,7 @@ def _sentence_field(sentence: str, section: str, asked: str, language: str) -> s
             return "challenges"
         return asked
     plain = S.restore(sentence)
-    spoken = "?" in plain or QUOTE_ITEM.search(plain)  # a question or a quoted thought
-    if asked != "decision_points" and not (asked in ("thoughts", "questions") and spoken):
+    if asked not in ("decision_points", "thoughts", "questions"):
         ifs = lexicon.phrase_regex(lexicon.data(language).get("decision_if", []))
         starts = re.match(rf"^\s*(?:{ifs})\s", S.strip_lead(plain, language), re.IGNORECASE)
         if starts and prose.decision(S.clean(plain, language), language):
