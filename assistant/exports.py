@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant import render
 from assistant.schema import JourneyMap
+from assistant.visual import map_to_html, map_to_png
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,11 @@ def export_text(journey: JourneyMap, fmt: str) -> str:
     if fmt == "json":
         return journey.model_dump_json(indent=2) + "\n"
     if fmt == "md":
-        return journey.to_markdown()
+        return render.map_to_markdown(journey)
     if fmt == "csv":
-        return journey.to_csv()
+        return render.map_to_csv(journey)
     if fmt == "mermaid":
-        return journey.to_mermaid()
-    from assistant.visual import map_to_html
+        return render.map_to_mermaid(journey)
 
     return map_to_html(journey)
 
@@ -66,8 +67,6 @@ def export_bytes(journey: JourneyMap, fmt: str) -> bytes:
     """The export's file content (text formats as UTF-8). PNG raises `RendererMissing`
     (a RuntimeError that says how to install Chromium) when there is no browser to draw it."""
     if export_format(fmt).binary:
-        from assistant.visual import map_to_png
-
         return map_to_png(journey)
     return export_text(journey, fmt).encode("utf-8")
 

@@ -119,3 +119,13 @@ def _stage_part(stage: int | None, stage_id: str | None) -> str | None:
     if stage is not None:
         return str(stage)
     return stage_id
+
+
+def gap_parts(gap: str | None) -> tuple[str, str, int | None]:
+    """(section, field, stage number) of a gap key; empty parts for no gap."""
+    if not gap:
+        return "", "", None
+    parsed = Gap.parse(gap)
+    if parsed.section == "stages":
+        return "stages", "stages", None
+    return parsed.section, str(parsed.field or ""), parsed.stage

@@ -3,7 +3,7 @@
 Each file is read, chunked and stored all-or-nothing; a bad file gets a one-line reason and
 the others still go in. Chunk ids are content hashes, so re-ingesting adds nothing. The work per
 file is bounded (`readers.Limits`: unpacked size, characters, chunks, CSV columns, seconds), and
-each stored file is also archived (`research_archive`) so a damaged index can be rebuilt.
+each stored file is also archived (`retrieval/archive.py`) so a damaged index can be rebuilt.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant import research_archive
+from assistant.retrieval import archive
 from assistant.retrieval.readers import (
     SUPPORTED,
     Budget,
@@ -146,9 +146,7 @@ def ingest_file(
             map_id,
             budget,
         )
-        research_archive.save(
-            kb.settings.home, research_archive.Record(path.name, map_id, ids, texts, metas)
-        )
+        archive.save(kb.settings.home, archive.Record(path.name, map_id, ids, texts, metas))
         status: Literal["added", "unchanged"] = "added" if new else "unchanged"
         return FileResult(path, status, added=len(new), skipped=len(present))
     except ReadError as exc:
@@ -160,7 +158,7 @@ def ingest_file(
 def failure_reason(exc: BaseException) -> str:
     """A failure as one line; a vector-store error says how to repair the index."""
     if type(exc).__module__.startswith("chromadb"):
-        return research_archive.index_failure(exc)
+        return archive.index_failure(exc)
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
 
 

@@ -1,6 +1,7 @@
 """Text renderings of a map: Markdown, CSV and a Mermaid `journey` diagram.
 
-Reached through `JourneyMap.to_markdown()`, `.to_csv()` and `.to_mermaid()`.
+`map_to_markdown`, `map_to_csv` and `map_to_mermaid` take a `JourneyMap` (the schema knows
+nothing of its renderings).
 """
 
 from __future__ import annotations

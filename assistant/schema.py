@@ -385,18 +385,3 @@ class JourneyMap(Model):
         for stage in self.stages:
             lists.extend(getattr(stage, f) for f in STAGE_FIELDS)
         return lists
-
-    def to_markdown(self) -> str:
-        from assistant.render import map_to_markdown
-
-        return map_to_markdown(self)
-
-    def to_mermaid(self) -> str:
-        from assistant.render import map_to_mermaid
-
-        return map_to_mermaid(self)
-
-    def to_csv(self) -> str:
-        from assistant.render import map_to_csv
-
-        return map_to_csv(self)

@@ -16,6 +16,8 @@ from typing import Any
 
 from stress_common import ROOT
 
+from assistant import render
+
 CLI = [sys.executable, "-c", "from assistant.cli import app; app()"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
 GOOD = ROOT / "tests" / "fixtures" / "research" / "sales-call.txt"
@@ -115,7 +117,7 @@ def formula_cells() -> int:
     from assistant.web.views import ideas_csv
 
     journey = hostile_map()
-    texts = [journey.to_csv(), to_csv(journey, idea_lists(journey)), ideas_csv(journey)]
+    texts = [render.map_to_csv(journey), to_csv(journey, idea_lists(journey)), ideas_csv(journey)]
     return sum(
         is_formula(cell)
         for text in texts

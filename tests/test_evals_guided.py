@@ -14,6 +14,10 @@ from assistant.evals.scenario import default_folder, load_scenarios
 from assistant.settings import get_settings
 
 THRESHOLDS = Path(__file__).resolve().parents[1] / "evals" / "thresholds.yaml"
+# Under pytest-xdist (make test) the two runs of every scenario, scripted and natural user,
+# may go to different workers; the tests of one run stay together (its fixture runs once).
+GUIDED_RUN = pytest.mark.xdist_group("evals-scripted-user")
+NATURAL_RUN = pytest.mark.xdist_group("evals-natural-user")
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +27,14 @@ def guided_run(tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
     return run_all(load_scenarios(default_folder()), settings=settings)
 
 
+@GUIDED_RUN
 def test_every_shipped_scenario_runs(guided_run: EvalRun) -> None:
     problems = [f"{r.id}: {r.status} {r.reason}" for r in guided_run.results if r.status != "ok"]
     assert problems == []
     assert guided_run.summary.ran == len(guided_run.results) >= 10
 
 
+@GUIDED_RUN
 def test_guided_evals_stay_above_thresholds(guided_run: EvalRun) -> None:
     thresholds = load_thresholds(THRESHOLDS, "guided")
     assert thresholds, "no guided thresholds in evals/thresholds.yaml"
@@ -44,6 +50,7 @@ def natural_run(tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
     return run_all(load_scenarios(default_folder()), settings=settings, user="natural")
 
 
+@NATURAL_RUN
 def test_natural_user_evals_stay_above_thresholds(natural_run: EvalRun) -> None:
     assert natural_run.summary.user == "natural" and natural_run.summary.ran >= 10
     thresholds = load_thresholds(THRESHOLDS, "natural")

@@ -13,15 +13,16 @@ from builders import fill_map, new_session
 from sample_map import sample_map
 from typer.testing import CliRunner
 
+from assistant import render
 from assistant.cli import app
 from assistant.render import mermaid_escape, mermaid_score
 from assistant.schema import JourneyMap
 
 GOLDENS = Path(__file__).parent / "goldens"
 RENDERERS = {
-    "map.md": lambda m: m.to_markdown(),
-    "map.csv": lambda m: m.to_csv(),
-    "map.mmd": lambda m: m.to_mermaid(),
+    "map.md": render.map_to_markdown,
+    "map.csv": render.map_to_csv,
+    "map.mmd": render.map_to_mermaid,
     "map.json": lambda m: m.model_dump_json(indent=2) + "\n",
 }
 
@@ -38,7 +39,7 @@ def test_golden(name):
 def test_mermaid_escapes_every_breaking_character():
     assert mermaid_escape("a: b; c #d") == "a#58; b#59; c #35;d"
     assert mermaid_escape("line\nbreak") == "line break"
-    diagram = sample_map().to_mermaid()
+    diagram = render.map_to_mermaid(sample_map())
     for line in diagram.splitlines()[2:]:
         body = line.strip()
         if body.startswith("section"):
@@ -55,7 +56,7 @@ def test_mermaid_score_maps_emotions_to_one_to_five():
 
 
 def test_csv_has_one_row_per_item_with_provenance():
-    rows = list(csv.DictReader(io.StringIO(sample_map().to_csv())))
+    rows = list(csv.DictReader(io.StringIO(render.map_to_csv(sample_map()))))
     pain = next(r for r in rows if r["field"] == "pain_points")
     assert pain["text"] == "<script>alert(1)</script>" and pain["severity"] == "3"
     channel = next(r for r in rows if r["field"] == "persona.channels")
@@ -107,7 +108,7 @@ def test_schema_command_prints_json_schema():
 
 
 def test_markdown_keeps_injected_html_inert():
-    text = sample_map().to_markdown()
+    text = render.map_to_markdown(sample_map())
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     evil = "<img src=x onerror=alert(1)>"
     journey = sample_map()
@@ -115,13 +116,13 @@ def test_markdown_keeps_injected_html_inert():
     journey.persona.name = journey.persona.role = journey.persona.tone = evil
     journey.persona.goals[0].text = evil
     journey.stages[0].name = evil
-    text = journey.to_markdown()
+    text = render.map_to_markdown(journey)
     assert "<img" not in text and text.count("&lt;img src=x onerror=alert(1)&gt;") >= 6
 
 
 def test_markdown_headings_follow_the_map_language():
     journey = sample_map()
     journey.language = "it"
-    text = journey.to_markdown()
+    text = render.map_to_markdown(journey)
     assert text.startswith("# Mappa del percorso del cliente: sample")
     assert "| Campo | Voci |" in text and "## Fase 1:" in text

@@ -10,8 +10,8 @@ from hostile import ansi_name, docx_with_text, wide_csv
 from typer.testing import CliRunner
 
 from assistant.ingest import ingest_paths
-from assistant.research_archive import rebuild
 from assistant.retrieval import KnowledgeBase
+from assistant.retrieval.archive import rebuild
 from assistant.retrieval.readers import Limits
 from assistant.settings import Settings
 

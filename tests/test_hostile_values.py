@@ -11,6 +11,7 @@ import pytest
 from builders import new_session
 from pydantic import ValidationError
 
+from assistant import render
 from assistant.csv_safety import is_formula, safe_cell
 from assistant.ideas.export import idea_lists
 from assistant.ideas.export import to_csv as ideas_to_csv
@@ -74,7 +75,7 @@ def cells(text: str) -> list[str]:
 def test_no_csv_export_carries_a_formula() -> None:
     journey = hostile_map()
     exports = {
-        "map": journey.to_csv(),
+        "map": render.map_to_csv(journey),
         "ideas": ideas_to_csv(journey, idea_lists(journey)),
         "web ideas": ideas_csv(journey),
     }

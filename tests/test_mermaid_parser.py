@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sample_map import sample_map
 
+from assistant import render
 from assistant.schema import Emotion, Item, JourneyMap, Stage
 
 MERMAID = Path(__file__).resolve().parents[1] / ".cache" / "mermaid" / "mermaid.min.js"
@@ -67,7 +68,7 @@ def test_parser_is_real_and_strict(page):
 
 @pytest.mark.parametrize("journey", [sample_map(), nasty_map()], ids=["sample", "nasty"])
 def test_export_parses_and_renders_the_original_text(page, journey):
-    text = journey.to_mermaid()
+    text = render.map_to_mermaid(journey)
     assert page.evaluate(PARSE, text) == "ok"
     svg = page.evaluate(RENDER, text)
     assert "<svg" in svg
@@ -115,7 +116,7 @@ def hostile_map() -> JourneyMap:
 
 def test_keywords_and_percent_stay_text(page):
     journey = hostile_map()
-    text = journey.to_mermaid()
+    text = render.map_to_mermaid(journey)
     assert "%%" not in text  # no directive or comment reaches the parser
     assert page.evaluate(PARSE, text) == "ok"
     shown = page.evaluate(TITLE, text)
@@ -138,7 +139,7 @@ def test_title_reads_exactly_as_the_map_says(page, company):
     journey = JourneyMap(name="t", stages=[Stage(name="Buy")])
     journey.context.company = company
     journey.persona.name = "Weekend Wendy"
-    shown = page.evaluate(TITLE, journey.to_mermaid())
+    shown = page.evaluate(TITLE, render.map_to_mermaid(journey))
     expected = mermaid_title_text(journey)
     if "#" in company or ";" in company or "%%" in company:  # drawn as full-width look-alikes
         expected = expected.replace("#", "\uff03").replace(";", "\uff1b").replace("%%", "\uff05%")

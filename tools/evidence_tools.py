@@ -13,7 +13,7 @@ from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.evidence import suggest_for_stage
-from assistant.research_archive import index_failure
+from assistant.retrieval.archive import index_failure
 from assistant.schema import Emotion, Item, JourneyMap, Name, PainPoint, Provenance, Source
 from tools.context import ToolContext, ToolError
 from tools.toolbox import _on_error

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.research_archive import index_failure
 from assistant.retrieval import Hit, KnowledgeBase
+from assistant.retrieval.archive import index_failure
 from assistant.settings import Settings
 
 DATA_HEADER = (

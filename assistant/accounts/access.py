@@ -18,8 +18,11 @@ class Role(StrEnum):
 class Action(StrEnum):
     VIEW = "view"
     """List, open, read the chat, export and download."""
+    COMMENT = "comment"
+    """Add and resolve comments on the map's cards (editors and owners; viewers read them)."""
     EDIT = "edit"
-    """Answer the interview, change the map, add research, accept or reject ideas, undo."""
+    """Answer the interview, change the map, add research, accept or reject ideas, undo, and
+    restore an earlier version."""
     RENAME = "rename"
     DELETE = "delete"
     SHARE = "share"
@@ -30,7 +33,7 @@ RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.VIEWER: frozenset({Action.VIEW}),
-    Role.EDITOR: frozenset({Action.VIEW, Action.EDIT}),
+    Role.EDITOR: frozenset({Action.VIEW, Action.COMMENT, Action.EDIT}),
     Role.OWNER: frozenset(Action),
 }
 

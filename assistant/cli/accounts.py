@@ -9,8 +9,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from assistant.accounts import AccountError, Accounts, check_user_name
 from assistant.cli.common import HomeOpt, console, load_map
 from assistant.cli.errors import Commands, fail
+from assistant.db import HEAD, current_revision, make_engine, upgrade
+from assistant.settings import get_settings
 
 users_app = Commands(help="Web app accounts: add, list and remove users.", no_args_is_help=True)
 teams_app = Commands(
@@ -23,8 +26,6 @@ db_app = Commands(help="The workspace database (JOURNEY_DATABASE_URL).", no_args
 
 
 def _accounts(home: Path | None):  # type: ignore[no-untyped-def]
-    from assistant.accounts import Accounts
-    from assistant.settings import get_settings
 
     try:
         return Accounts(get_settings(home=home).database)
@@ -52,8 +53,6 @@ def users_add(
     home: Path | None = HomeOpt,
 ) -> None:
     """Add a user. The password is asked for (hidden) or read from stdin's first line."""
-    from assistant.accounts import AccountError, check_user_name
-
     accounts = _accounts(home)
     try:
         check_user_name(name)
@@ -67,8 +66,6 @@ def users_add(
 @users_app.command("password")
 def users_password(name: str, home: Path | None = HomeOpt) -> None:
     """Set a user's password (asked for hidden, or read from stdin's first line)."""
-    from assistant.accounts import AccountError
-
     accounts = _accounts(home)
     try:
         accounts.set_password(name, _read_password())
@@ -103,8 +100,6 @@ def users_list(home: Path | None = HomeOpt) -> None:
 @users_app.command("remove")
 def users_remove(name: str, home: Path | None = HomeOpt) -> None:
     """Remove a user and their roles (the maps stay)."""
-    from assistant.accounts import AccountError
-
     try:
         _accounts(home).remove_user(name)
     except AccountError as exc:
@@ -115,8 +110,6 @@ def users_remove(name: str, home: Path | None = HomeOpt) -> None:
 @teams_app.command("add")
 def teams_add(name: str, home: Path | None = HomeOpt) -> None:
     """Add a team."""
-    from assistant.accounts import AccountError
-
     try:
         _accounts(home).add_team(name)
     except AccountError as exc:
@@ -140,8 +133,6 @@ def teams_list(home: Path | None = HomeOpt) -> None:
 @teams_app.command("remove")
 def teams_remove(name: str, home: Path | None = HomeOpt) -> None:
     """Remove a team and the roles it held."""
-    from assistant.accounts import AccountError
-
     try:
         _accounts(home).remove_team(name)
     except AccountError as exc:
@@ -152,8 +143,6 @@ def teams_remove(name: str, home: Path | None = HomeOpt) -> None:
 @teams_app.command("join")
 def teams_join(team: str, user: str, home: Path | None = HomeOpt) -> None:
     """Add USER to TEAM."""
-    from assistant.accounts import AccountError
-
     try:
         _accounts(home).join(team, user)
     except AccountError as exc:
@@ -164,8 +153,6 @@ def teams_join(team: str, user: str, home: Path | None = HomeOpt) -> None:
 @teams_app.command("leave")
 def teams_leave(team: str, user: str, home: Path | None = HomeOpt) -> None:
     """Take USER out of TEAM."""
-    from assistant.accounts import AccountError
-
     try:
         _accounts(home).leave(team, user)
     except AccountError as exc:
@@ -186,8 +173,6 @@ def access_grant(
     home: Path | None = HomeOpt,
 ) -> None:
     """Give a user or a team a role on a map."""
-    from assistant.accounts import AccountError
-
     map_id = _map_id(home, map_name)
     try:
         _accounts(home).grant(map_id, role, user=user, team=team)
@@ -205,8 +190,6 @@ def access_revoke(
     home: Path | None = HomeOpt,
 ) -> None:
     """Take a user's or a team's role on a map away."""
-    from assistant.accounts import AccountError
-
     map_id = _map_id(home, map_name)
     try:
         _accounts(home).revoke(map_id, user=user, team=team)
@@ -235,9 +218,6 @@ def db_upgrade(home: Path | None = HomeOpt) -> None:
     """Bring the database schema to this version (run once after installing an update)."""
     from sqlalchemy.engine import make_url
 
-    from assistant.db import upgrade
-    from assistant.settings import get_settings
-
     url = get_settings(home=home).database
     try:
         revision = upgrade(url)
@@ -252,9 +232,6 @@ def db_upgrade(home: Path | None = HomeOpt) -> None:
 @db_app.command("current")
 def db_current(home: Path | None = HomeOpt) -> None:
     """Print the schema revision the database is at, and the one this version needs."""
-    from assistant.db import HEAD, current_revision, make_engine
-    from assistant.settings import get_settings
-
     engine = make_engine(get_settings(home=home).database)
     try:
         with engine.connect() as conn:

@@ -9,10 +9,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from assistant import prompts
 from assistant.cli.common import HomeOpt, console
 from assistant.cli.errors import Commands, fail
 from assistant.cli.printing import WordWrap, asks_for_map, print_map, print_reply
 from assistant.language import HELP as LANGUAGE_HELP
+from assistant.retrieval import warm_up
 from assistant.schema import JourneyMap
 from assistant.session import Reply, open_session
 
@@ -44,8 +46,6 @@ def chat(
         try:
             line = input("> " if tty else "")
         except (EOFError, KeyboardInterrupt):
-            from assistant import prompts
-
             saved = prompts.guided(session.language)["messages"]["saved"]
             out.print(
                 "\n" + prompts.fill(saved, map=session.map.name, percent=session.status.percent),
@@ -66,15 +66,12 @@ def chat(
 
 
 def _warm_index(settings, language: str) -> None:  # type: ignore[no-untyped-def]
-    from assistant.retrieval import warm_up
 
     warm_up(settings, language)
 
 
 def _percent_line(language: str, reply: Reply) -> str:
     """'42% complete' in the interview's language."""
-    from assistant import prompts
-
     return prompts.fill(
         prompts.guided(language)["messages"]["percent_done"], percent=reply.status.percent
     )

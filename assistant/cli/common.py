@@ -12,7 +12,8 @@ from rich.console import Console
 from assistant.cli.errors import database_sentence, fail, os_sentence
 from assistant.schema import JourneyMap
 from assistant.settings import get_settings
-from assistant.store import MapNotFound, Store
+from assistant.store import MapNotFound, Store, open_read_only
+from assistant.text_safety import printable
 
 HomeOpt = typer.Option(None, "--home", help="Workspace folder (overrides JOURNEY_HOME).")
 
@@ -27,8 +28,6 @@ def plain(text: str) -> str:
     """User text for a rich table or markup string: markup escaped, control characters gone."""
     from rich.markup import escape
 
-    from assistant.text_safety import printable
-
     return escape(printable(text))
 
 
@@ -36,8 +35,6 @@ def store_for(home: Path | None) -> Store:
     """The workspace's store; read-only when a SQLite database cannot be written, and one
     sentence (not a traceback) when the folder or the database cannot be used."""
     import sqlite3
-
-    from assistant.store import open_read_only
 
     settings = get_settings(home=home)
     path = settings.db_path

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
+from assistant.db import DatabaseUnavailable, SchemaOutdated
 from assistant.text_safety import printable
 
 READ_ONLY = "attempt to write a readonly database"
@@ -91,8 +92,6 @@ def describe(exc: BaseException) -> str | None:
     """One sentence for a known kind of failure, or None for a real bug (keep the traceback)."""
     from rich.errors import MarkupError
     from sqlalchemy.exc import DBAPIError
-
-    from assistant.db import DatabaseUnavailable, SchemaOutdated
 
     if isinstance(exc, DBAPIError) and isinstance(exc.orig, sqlite3.DatabaseError):
         exc = exc.orig  # the store runs on SQLAlchemy: its SQLite errors arrive wrapped

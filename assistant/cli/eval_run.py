@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant import providers
+from assistant.evals.idea_quality import as_dict, run, summary
 from assistant.evals.report import num, pct, to_markdown
 from assistant.evals.results import EvalRun, ScenarioResult
 from assistant.evals.runner import run_all
@@ -170,8 +171,6 @@ def _write(path: Path, text: str) -> None:
 
 def run_idea_quality(folder: Path | None, json_path: Path | None, out: Console) -> None:
     """`journey eval --ideas`: a table per case, the overall line, the JSON figures."""
-    from assistant.evals.idea_quality import as_dict, run, summary
-
     results = run(folder)
     table = Table(
         "case", "ideas", "key words", "fragment", "doubled", "cut", "long", "dupes", "mix (min)"

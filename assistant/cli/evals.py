@@ -10,6 +10,7 @@ from assistant.cli.answers import answers_command
 from assistant.cli.common import console
 from assistant.cli.errors import Commands, fail
 from assistant.language import HELP as LANGUAGE_HELP
+from assistant.language import LANGUAGES
 
 app = Commands(invoke_without_command=True, no_args_is_help=False)
 
@@ -40,9 +41,9 @@ def eval_command(
     `journey eval answers` scores the natural-answer corpus instead."""
     if ctx.invoked_subcommand:
         return
+    # The eval runner is loaded by this command only (start-up time of every other command).
     from assistant.cli.eval_run import run_eval, run_idea_quality
     from assistant.evals.scenario import ScenarioError
-    from assistant.language import LANGUAGES
 
     if ideas:
         try:

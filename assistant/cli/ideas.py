@@ -46,6 +46,7 @@ def ideas(
     home: Path | None = HomeOpt,
 ) -> None:
     """Content ideas per stage, grouped by pain point; missing ones are proposed and saved."""
+    # The LLM idea generator is loaded when used (start-up time of every other command).
     from assistant.cli.ideas_run import parse_formats, run_ideas
 
     load_map(home, name)
@@ -80,7 +81,7 @@ def ideas(
 @app.command()
 def usage(name: str, home: Path | None = HomeOpt) -> None:
     """Token usage and estimated cost of the LLM agent, per turn and for the whole map."""
-    from assistant.agent.usage import UsageLog
+    from assistant.agent.usage import UsageLog  # the agent package, as above
 
     m = load_map(home, name)
     log = UsageLog(get_settings(home=home).database)

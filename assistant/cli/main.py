@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.cli import accounts, chat, evals, export, ideas, maps, research, serve
+from assistant.cli import accounts, chat, evals, export, ideas, maps, research, serve, share
 from assistant.cli.errors import Commands, fail
-from assistant.settings import get_settings
+from assistant.settings import SettingsError, get_settings
 
 app = Commands(
     help="journey-assistant: build a customer journey map, one question at a time.",
@@ -16,8 +16,6 @@ app = Commands(
 @app.callback()
 def _check_settings() -> None:
     """Read the settings once up front, so a bad variable is one sentence, not a traceback."""
-    from assistant.settings import SettingsError
-
     try:
         get_settings()
     except SettingsError as exc:
@@ -31,5 +29,5 @@ for group in (chat.app, export.app, serve.app, ideas.app, research.app):
 app.add_typer(maps.app, name="maps")
 app.add_typer(research.maintenance, name="research")
 app.add_typer(evals.app, name="eval")
-for name, group in accounts.GROUPS.items():
+for name, group in {**accounts.GROUPS, **share.GROUPS}.items():
     app.add_typer(group, name=name)

@@ -11,9 +11,14 @@ from rich.table import Table
 
 from assistant.cli.common import HomeOpt, console, load_map, plain, store_for
 from assistant.cli.errors import Commands, fail
+from assistant.completeness import status
+from assistant.render import item_label, map_to_markdown
+from assistant.retrieval.research import delete_map_research
+from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS
 from assistant.settings import get_settings
 from assistant.store import MapNotFound
 from assistant.text_safety import printable
+from tools import ToolBox, ToolContext
 
 app = Commands(help="List, show, rename and delete maps.", no_args_is_help=True)
 
@@ -21,8 +26,6 @@ app = Commands(help="List, show, rename and delete maps.", no_args_is_help=True)
 @app.command("list")
 def maps_list(home: Path | None = HomeOpt) -> None:
     """List the maps in the workspace."""
-    from assistant.completeness import status
-
     maps = store_for(home).list_maps()
     if not maps:
         console().print("No maps yet. Start one with: journey chat --map NAME")
@@ -45,7 +48,8 @@ def maps_show(name: str, home: Path | None = HomeOpt) -> None:
     """Show a map as Markdown."""
     m = load_map(home, name)
     out = console()
-    out.print(Markdown(m.to_markdown()) if sys.stdout.isatty() else m.to_markdown(), markup=False)
+    text = map_to_markdown(m)
+    out.print(Markdown(text) if sys.stdout.isatty() else text, markup=False)
 
 
 @app.command("rename")
@@ -69,7 +73,6 @@ def maps_delete(
     if not yes and not typer.confirm(f"Delete map '{printable(name)}' and its history?"):
         raise typer.Exit(1)
     store_for(home).delete(name)
-    from assistant.retrieval.research import delete_map_research
 
     delete_map_research(get_settings(home=home), journey.id)
     console().print(f"Deleted '{printable(name)}'.", markup=False)
@@ -77,13 +80,14 @@ def maps_delete(
 
 @app.command("history")
 def maps_history(name: str, home: Path | None = HomeOpt) -> None:
-    """The change log of a map, with provenance."""
+    """The change log of a map, with provenance (who: the signed-in web user, if any)."""
     m = load_map(home, name)
-    table = Table("#", "when", "tool", "source", "summary", "undone")
+    table = Table("#", "when", "who", "tool", "source", "summary", "undone")
     for change in store_for(home).changes(m.id):
         table.add_row(
             str(change.seq),
             change.at[:19],
+            change.author or "",
             change.tool,
             change.source,
             plain(change.summary),
@@ -95,9 +99,6 @@ def maps_history(name: str, home: Path | None = HomeOpt) -> None:
 @app.command("suggestions")
 def maps_suggestions(name: str, home: Path | None = HomeOpt) -> None:
     """List items waiting for the team's OK (assistant, research or knowledge suggestions)."""
-    from assistant.render import item_label
-    from assistant.schema import PERSONA_LIST_FIELDS, STAGE_FIELDS
-
     m = load_map(home, name)
     table = Table("id", "where", "suggestion", "source", "evidence")
     where = [(f"persona {f}", getattr(m.persona, f)) for f in PERSONA_LIST_FIELDS]
@@ -119,8 +120,6 @@ def maps_suggestions(name: str, home: Path | None = HomeOpt) -> None:
 
 
 def _verdict(name: str, ids: list[str], home: Path | None, tool: str) -> None:
-    from tools import ToolBox, ToolContext
-
     m = load_map(home, name)
     settings = get_settings(home=home)
     result = ToolBox(ToolContext(store_for(home), m.id, settings)).call(tool, {"item_ids": ids})

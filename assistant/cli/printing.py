@@ -7,6 +7,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
+from assistant import prompts
+from assistant.guided.parse import is_word
+
 
 class WordWrap:
     """Streams text to a console, breaking lines between words, never inside one.
@@ -72,7 +75,4 @@ def print_map(out: Console, markdown: str) -> None:
 
 def asks_for_map(line: str, language: str) -> bool:
     """Whether the user typed the interview's `show map` command (in its language)."""
-    from assistant import prompts
-    from assistant.guided.parse import is_word
-
     return is_word(line, prompts.guided(language)["words"]["show"])

@@ -12,9 +12,15 @@ from rich.table import Table
 
 from assistant.cli.common import HomeOpt, console, load_map, store_for
 from assistant.cli.errors import Commands, fail
+from assistant.evidence import suggest_for_stage
+from assistant.ingest import ingest_paths
+from assistant.retrieval import KnowledgeBase
+from assistant.retrieval.archive import index_failure, rebuild
 from assistant.settings import get_settings
 from assistant.store import MapNotFound
 from assistant.text_safety import printable
+from tools.context import ToolContext, ToolError
+from tools.evidence_tools import suggest_from_research
 
 app = Commands()
 maintenance = Commands(help="Maintain the workspace's research index.", no_args_is_help=True)
@@ -47,9 +53,6 @@ def ingest_command(
     home: Path | None = HomeOpt,
 ) -> None:
     """Add research files to the workspace; exits 1 if any file could not be ingested."""
-    from assistant.ingest import ingest_paths
-    from assistant.retrieval import KnowledgeBase
-
     map_id = _map_id(home, map_name)
     kb = KnowledgeBase(get_settings(home=home))
     out = console()
@@ -82,8 +85,6 @@ def search_command(
     home: Path | None = HomeOpt,
 ) -> None:
     """Search the knowledge cards (or research) and print snippets with citation ids."""
-    from assistant.retrieval import KnowledgeBase
-
     map_id = _map_id(home, map_name) if research else None
     kb = KnowledgeBase(get_settings(home=home))
     out = console()
@@ -94,8 +95,6 @@ def search_command(
     except ValueError as exc:  # an empty query
         fail(str(exc), code=2)
     except Exception as exc:  # noqa: BLE001 - a broken vector store is one sentence
-        from assistant.research_archive import index_failure
-
         fail(index_failure(exc))
     if as_json:
         typer.echo(
@@ -131,9 +130,6 @@ def evidence_command(
     home: Path | None = HomeOpt,
 ) -> None:
     """Show research snippets for each stage as suggested pain points, questions, emotions."""
-    from assistant.evidence import suggest_for_stage
-    from assistant.retrieval import KnowledgeBase
-
     journey = load_map(home, name)
     settings = get_settings(home=home)
     kb = KnowledgeBase(settings)
@@ -160,9 +156,6 @@ def evidence_command(
                 f"[dim]{escape(' '.join(f'[{e}]' for e in s.evidence))}[/dim]"
             )
         if suggest and found:
-            from tools.context import ToolContext, ToolError
-            from tools.evidence_tools import suggest_from_research
-
             ctx = ToolContext(store_for(home), journey.id, settings, kb)
             try:
                 written = suggest_from_research(ctx, current.id, k)
@@ -177,9 +170,6 @@ def research_rebuild(home: Path | None = HomeOpt) -> None:
     """Drop the research index and store every ingested file's chunks again (no re-reading).
 
     Use it when `journey search --research` or an ingest says the research index failed."""
-    from assistant.research_archive import rebuild
-    from assistant.retrieval import KnowledgeBase
-
     kb = KnowledgeBase(get_settings(home=home))
     try:
         report = rebuild(kb)

@@ -9,6 +9,8 @@ import typer
 from assistant.cli.common import HomeOpt, console
 from assistant.cli.errors import Commands, fail
 from assistant.settings import get_settings
+from assistant.web import serve as run_server
+from assistant.web.serve import check_database, parse_auth
 
 app = Commands()
 
@@ -24,9 +26,6 @@ def serve(
     home: Path | None = HomeOpt,
 ) -> None:
     """Start the web app (chat, live map, research, ideas, exports) and print its URL."""
-    from assistant.web import serve as run_server
-    from assistant.web.serve import check_database, parse_auth
-
     try:
         parse_auth(auth)
     except ValueError as exc:

@@ -14,7 +14,7 @@ from assistant.db.tables import metadata
 
 # The newest migration in migrations/versions. A test checks it equals Alembic's head, so
 # opening a current database costs one small query rather than loading Alembic.
-HEAD = "0004_shared_state"
+HEAD = "0005_workshop"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "journey_write"

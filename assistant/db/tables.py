@@ -16,9 +16,14 @@ maps = sa.Table(
     "maps",
     metadata,
     sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Text, nullable=False),
+    # Whose names a map's name is unique among: "" for maps made by the CLI or one person,
+    # "user:<id>" for a map a signed-in user created (so a name taken in another team's
+    # maps neither blocks nor reveals anything).
+    sa.Column("namespace", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("namespace", "name", name="maps_namespace_name"),
 )
 
 changes = sa.Table(
@@ -36,6 +41,8 @@ changes = sa.Table(
     sa.Column("before", sa.Text),
     sa.Column("undone", sa.Integer, nullable=False, server_default="0"),
     sa.Column("patch", sa.Text),
+    # The signed-in user who made the change (NULL: the CLI, one person, or before accounts).
+    sa.Column("author", sa.Text),
     sa.Index("changes_map", "map_id", "seq"),
     sqlite_autoincrement=True,
 )
@@ -59,6 +66,22 @@ interview = sa.Table(
     metadata,
     sa.Column("map_id", sa.Text, primary_key=True),
     sa.Column("data", sa.Text, nullable=False),
+)
+
+# Comments on one card (item) of a map: a workshop's side discussion, not part of the map.
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("map_id", sa.Text, nullable=False),
+    sa.Column("item_id", sa.Text, nullable=False),
+    sa.Column("author", sa.Text),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("resolved_at", sa.Text),
+    sa.Column("resolved_by", sa.Text),
+    sa.Index("comments_item", "map_id", "item_id"),
+    sqlite_autoincrement=True,
 )
 
 # accounts ---------------------------------------------------------------------------------
@@ -136,4 +159,14 @@ usage = sa.Table(
     sa.Column("cost_usd", sa.Float),
     sa.Index("usage_map", "map_id", "seq"),
     sqlite_autoincrement=True,
+)
+
+# A read-only share link of one map: only the SHA-256 of its token is kept (one per map).
+share_links = sa.Table(
+    "share_links",
+    metadata,
+    sa.Column("token_hash", sa.Text, primary_key=True),
+    sa.Column("map_id", sa.Text, nullable=False, unique=True),
+    sa.Column("created_by", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
 )

@@ -12,7 +12,8 @@ from rapidfuzz import fuzz
 
 from assistant import prompts
 from assistant.completeness import ASKED_STAGE_FIELDS
-from assistant.guided import ideas_step, intents, lexicon, parse, reading, record
+from assistant.gap import gap_parts
+from assistant.guided import ideas_step, intents, lexicon, parse, prose, reading, record
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
 
@@ -215,8 +216,6 @@ def edit_item(engine: GuidedEngine, session: Conversation, text: str) -> Done | 
     shown = record.shorten(_item_text(item), 60)
     level = None
     if field == "pain_points" and not new_text:
-        from assistant.guided import prose
-
         level = prose.severity_of(_without_item(low, _item_text(item)), language)
     if new_text:
         writer._call(
@@ -314,14 +313,12 @@ def _field_named(text: str, language: str) -> str | None:
 # corrections -----------------------------------------------------------------------------------
 def correct(engine: GuidedEngine, session: Conversation, text: str, gap: str | None) -> Done | None:
     """Replace what the last answer recorded with the corrected values."""
-    from assistant.guided import natural
-
     language = session.language
     t = prompts.guided(language)
     target = session.state.answered or _previous(session) or gap
     if not target:
         return None
-    section, field, number = natural.gap_parts(target)
+    section, field, number = gap_parts(target)
     refs = [r for r in session.state.recorded if r.field == field]
     negated = _negated(text, language)
     body = _correction_body(text, language, negated)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from assistant import completeness, prompts
-from assistant.gap import Gap
+from assistant.gap import Gap, gap_parts
 from assistant.guided import edits, intents, lexicon, parse, reading, record
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
@@ -24,16 +24,6 @@ if TYPE_CHECKING:
 
 LEGACY_WORDS = ("help", "why", "done", "show", "undo", "back", "skip", "dont_know")
 ENGINE_WORDS = {"help": "help", "show": "show", "done": "done", "undo": "undo", "back": "back"}
-
-
-def gap_parts(gap: str | None) -> tuple[str, str, int | None]:
-    """(section, field, stage number) of a gap key."""
-    if not gap:
-        return "", "", None
-    parsed = Gap.parse(gap)
-    if parsed.section == "stages":
-        return "stages", "stages", None
-    return parsed.section, str(parsed.field or ""), parsed.stage
 
 
 def _legacy(answer: str, t: dict[str, Any]) -> bool:
@@ -76,9 +66,8 @@ def before(
             offer, state.offer = state.offer, None
             lines, results, errors = edits.decide_ideas(session, offer, verdict)
             return engine._finish(session, lines, results, errors, ask_again=True)
-    if (state.offer is None or state.offer.kind != "ideas") and edits.verdict_without_offer(
-        answer, language
-    ):
+    # Only when nothing at all is on offer: a research offer takes its verdicts further on.
+    if state.offer is None and edits.verdict_without_offer(answer, language):
         line = lexicon.data(language).get("say", {}).get("no_offer", "")
         return engine._finish(session, [line], [], [], ask_again=True)
     if _legacy(answer, t):

@@ -127,7 +127,7 @@ def comma_parts(sentence: str, language: str, commas: bool = True) -> list[str]:
 
 def _standalone(part: str, language: str) -> bool:
     """A continuation that is a remark or a score on its own ('but that's minor')."""
-    from assistant.guided import prose
+    from assistant.guided import prose  # prose imports this module: a cycle left to undo
 
     if is_remark(part, language) or prose.is_pure_remark(part, language):
         return True

@@ -16,10 +16,13 @@ import threading
 from functools import cached_property
 from typing import Any
 
+from assistant.db.workspace import workspace_id
 from assistant.retrieval import ranker
+from assistant.retrieval.archive import forget_map
 from assistant.retrieval.hits import Hit, snippet
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
+from assistant.store import Store
 
 CANDIDATES = 50
 
@@ -60,7 +63,6 @@ class ResearchStore:
         Chroma is embedded: that store belongs to this workspace alone)."""
         if not self.settings.chroma_url:
             return None
-        from assistant.db.workspace import workspace_id
 
         return workspace_id(self.settings.database)
 
@@ -80,8 +82,6 @@ class ResearchStore:
         return collection
 
     def _map_ids(self) -> set[str]:
-        from assistant.store import Store
-
         store = Store(self.settings.database)
         try:
             return {journey.id for journey in store.list_maps()}
@@ -205,8 +205,6 @@ class ResearchStore:
 def delete_map_research(settings: Settings, map_id: str) -> int:
     """Delete a deleted map's research and its archived copies; no Chroma is opened when the
     workspace has no research index at all. Returns how many chunks were deleted."""
-    from assistant.research_archive import forget_map
-
     forget_map(settings.home, map_id)
     if settings.chroma_url is None and not settings.chroma_path.exists():
         return 0

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.ideas import generate
 from assistant.visual.labels import fill, labels
+from tools.context import ToolError
+from tools.evidence_tools import suggest_from_research as suggest
+from tools.ideas import propose
 
 if TYPE_CHECKING:
     from assistant.session import Session
@@ -22,9 +26,6 @@ class ActionError(Exception):
 def suggest_from_research(session: Session) -> tuple[int, str]:
     """Research-backed suggestions for every stage, written as pending cards on the map.
     Returns (how many were written, the note to show)."""
-    from tools.context import ToolError
-    from tools.evidence_tools import suggest_from_research as suggest
-
     t = labels(session.map.language)["research"]
     journey = session.map
     if not journey.stages:
@@ -43,9 +44,6 @@ def suggest_from_research(session: Session) -> tuple[int, str]:
 def generate_ideas(session: Session, target: str) -> tuple[int, str]:
     """New idea suggestions for the whole map (`""`), a stage (`stage:<id>`) or one pain
     point (`pain:<stage id>|<pain id>`). Returns (how many were added, the note)."""
-    from assistant.ideas import generate
-    from tools.ideas import propose
-
     journey = session.map
     t = labels(journey.language)["ideas"]
     kind, _, ref = (target or "").partition(":")

@@ -4,7 +4,8 @@
 Named API endpoints (for `gradio_client` and scripts): open_map, create_map, send, rename_map,
 delete_map, ingest, suggest_research, ideas, generate_ideas, accept_ideas, reject_ideas,
 ideas_csv, export, learn, pick_card, save_card, add_card, delete_card, accept_card,
-reject_card, move_card, undo_card, poll.
+reject_card, move_card, undo_card, poll; workshop (workshop.py): card_comments, add_comment,
+resolve_comment, restore_version, share_map, unshare_map.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from assistant.accounts.web import MapScope
 from assistant.exports import FORMATS as EXPORT_FORMATS
 from assistant.settings import Settings, get_settings
 from assistant.visual.labels import fill, labels
-from assistant.web import edit_panel, views
-from assistant.web.actions import ActionError, generate_ideas, suggest_from_research
+from assistant.web import edit_panel, ideas_tab, views, workshop
+from assistant.web.actions import ActionError, suggest_from_research
 from assistant.web.edit_panel import user_error
 from assistant.web.handlers import Handlers, WebError
 from assistant.web.learn import (
@@ -47,17 +48,17 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
     settings = settings or get_settings()
     h = Handlers(settings, scope)
     t = labels("en")
-    a, types = t["app"], ", ".join(RESEARCH_TYPES)
+    a, w, types = t["app"], t["workshop"], ", ".join(RESEARCH_TYPES)
 
     with gr.Blocks(title=a["title"], analytics_enabled=False) as demo:
         session = gr.State(None, delete_callback=_close)
         version = gr.State("")
         saved = gr.BrowserState(None, storage_key="journey-assistant-map")
-        with gr.Row(elem_classes="jw-top"):
+        with gr.Row(elem_classes="jw-top") as top_row:
             title = gr.Markdown(f"## {a['title']}", elem_id="jw-title")
             progress = gr.HTML(elem_id="jw-progress")
         purpose = gr.HTML(elem_id="jw-purpose")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab(a["tabs"]["interview"], id="interview") as tab_interview:
                 chatbot = gr.Chatbot(label=a["chat"], height=360, elem_id="jw-chat")
                 with gr.Row():
@@ -70,8 +71,10 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                     )
                     send = gr.Button(a["send"], variant="primary", scale=1, elem_id="jw-send")
                 map_hint = gr.Markdown(a["map_hint"], elem_id="jw-map-hint")
+                recent = workshop.build_recent()
                 map_html = gr.HTML(elem_id="jw-map")
                 panel = edit_panel.build()
+                comments_ui = workshop.build_comments(panel)
             with gr.Tab(a["tabs"]["maps"], id="maps") as tab_maps:
                 maps_dd = gr.Dropdown(
                     label=t["maps"]["yours"], choices=[], elem_id="jw-maps", allow_custom_value=True
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                     confirm = gr.Checkbox(label=t["maps"]["confirm"])
                     delete_btn = gr.Button(t["maps"]["delete"], variant="stop")
                 maps_note = gr.Markdown()
+                share_btn, unshare_btn, share_note = workshop.build_share()
             with gr.Tab(a["tabs"]["research"], id="research") as tab_research:
                 r = t["research"]
                 research_intro = gr.Markdown(
@@ -103,34 +107,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 suggest_btn = gr.Button(r["suggest"], elem_id="jw-suggest")
                 research_note = gr.Markdown(elem_id="jw-research-note")
             with gr.Tab(a["tabs"]["ideas"], id="ideas") as tab_ideas:
-                i = t["ideas"]
-                with gr.Row():
-                    gen_target = gr.Dropdown(
-                        label=i["generate_for"], choices=[(i["whole_map"], "")], value=""
-                    )
-                    gen_btn = gr.Button(i["generate"], variant="primary", elem_id="jw-generate")
-                with gr.Row():
-                    fmt_filter = gr.Dropdown(
-                        label=i["format"], choices=[(i["all_formats"], "")], value=""
-                    )
-                    stage_filter = gr.Dropdown(
-                        label=i["stage"], choices=[(i["all_stages"], "")], value=""
-                    )
-                    status_filter = gr.Dropdown(
-                        label=i["status"], choices=[(i["all_status"], "")], value=""
-                    )
-                ideas_table = gr.Dataframe(
-                    headers=views.IDEA_COLUMNS, interactive=False, label=i["table"]
-                )
-                idea_pick = gr.Dropdown(label=i["pick"], multiselect=True, choices=[])
-                with gr.Row():
-                    accept_btn = gr.Button(i["accept"], variant="primary")
-                    reject_btn = gr.Button(i["reject"])
-                ideas_note = gr.Markdown()
-                with gr.Row():
-                    with_rejected = gr.Checkbox(label=i["include_rejected"], value=False)
-                    csv_btn = gr.Button(i["calendar"])
-                ideas_file = gr.File(label=i["file"], interactive=False)
+                ideas = ideas_tab.build()
             with gr.Tab(a["tabs"]["export"], id="export") as tab_export:
                 fmt = gr.Radio(
                     [(f.label, k) for k, f in EXPORT_FORMATS.items()], value="html", label="Format"
@@ -141,6 +118,8 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 export_file = gr.File(
                     label=t["export"]["file"], interactive=False, elem_id="jw-file"
                 )
+            with gr.Tab(w["history_tab"], id="history") as tab_history:
+                history, restore_pick, restore_btn, history_note = workshop.build_history_tab()
             with gr.Tab(a["tabs"]["learn"], id="learn") as tab_learn:
                 learn_intro = gr.Markdown(t["learn"]["intro"])
                 sample_html = gr.HTML()
@@ -148,12 +127,18 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                     label=t["learn"]["concept"], choices=concept_choices(), value=FIRST_CONCEPT
                 )
                 concept_md = gr.Markdown(concept_text(FIRST_CONCEPT))
+        with gr.Column(visible=False, elem_id="jw-facilitator") as facilitator_box:
+            facilitator = gr.HTML()
+        ws = workshop.Workshop(
+            recent, history, restore_pick, restore_btn, history_note, facilitator, *comments_ui,
+            share_btn, unshare_btn, share_note,
+        )  # fmt: skip
         timer = gr.Timer(POLL_SECONDS)
 
         # Components whose labels follow the open map's language.
         def relabel(language: str) -> tuple:
             t = labels(language)
-            a, i, m, r = t["app"], t["ideas"], t["maps"], t["research"]
+            a, m, r = t["app"], t["maps"], t["research"]
             tabs = a["tabs"]
             return (
                 gr.update(label=tabs["interview"]),
@@ -178,17 +163,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 gr.update(label=r["files"]),
                 gr.update(value=r["add"]),
                 gr.update(value=r["suggest"]),
-                gr.update(label=i["generate_for"]),
-                gr.update(value=i["generate"]),
-                gr.update(label=i["format"]),
-                gr.update(label=i["stage"]),
-                gr.update(label=i["status"]),
-                gr.update(label=i["table"]),
-                gr.update(label=i["pick"]),
-                gr.update(value=i["accept"]),
-                gr.update(value=i["reject"]),
-                gr.update(label=i["include_rejected"]),
-                gr.update(value=i["calendar"]),
+                *ideas_tab.relabel(language),
                 gr.update(
                     label=t["export"]["format"],
                     choices=[(t["export"]["formats"][k], k) for k in EXPORT_FORMATS],
@@ -202,45 +177,24 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 ),
                 concept_text(concept_first(language), language),
                 t["learn"]["intro"],
+                *workshop.relabel(language),
+                gr.update(label=t["workshop"]["history_tab"]),
             )
 
         relabelled = [
             tab_interview, tab_maps, tab_research, tab_ideas, tab_export, tab_learn,
             chatbot, msg, send, map_hint, maps_dd, open_btn, new_name, create_btn, rename_to,
             rename_btn, confirm, delete_btn, research_intro, files, ingest_btn, suggest_btn,
-            gen_target, gen_btn, fmt_filter, stage_filter, status_filter, ideas_table,
-            idea_pick, accept_btn, reject_btn, with_rejected, csv_btn, fmt, export_btn,
-            export_file, concept, concept_md,
-            learn_intro,
+            *ideas.labelled, fmt, export_btn, export_file, concept, concept_md, learn_intro,
+            *ws.labelled, tab_history,
         ]  # fmt: skip
-        filters = [fmt_filter, stage_filter, status_filter]
-        idea_outputs = [ideas_table, idea_pick, gen_target, *filters]
+        idea_outputs = ideas.outputs
         opened = [session, saved, chatbot, map_html, progress, purpose, title, maps_dd]
-        opened += [*idea_outputs, maps_note, version, *relabelled, *panel.outputs]
-        panels = [map_html, progress, purpose, *idea_outputs]
-
-        def _ideas(sess: Any, fmt_v: str = "", stage_v: str = "", status_v: str = "") -> tuple:
-            journey = sess.map
-            t = labels(journey.language)
-            i, m = t["ideas"], t["map"]
-            rows = views.idea_rows(journey, fmt_v or None, stage_v or None, status_v or None)
-            pick = gr.update(choices=[(f"{r[2]} ({r[0]})", r[-1]) for r in rows], value=[])
-            formats = [(i["all_formats"], "")] + [(v, k) for k, v in m["formats"].items()]
-            stages = [(i["all_stages"], "")] + [
-                (f"{n}. {s.name}", s.id) for n, s in enumerate(journey.stages, 1)
-            ]
-            statuses = [(i["all_status"], "")] + [(v, k) for k, v in m["statuses"].items()]
-            return (
-                {"headers": i["columns"], "data": rows},
-                pick,
-                gr.update(choices=views.idea_targets(journey), value=""),
-                gr.update(choices=formats, value=fmt_v or ""),
-                gr.update(choices=stages, value=stage_v or ""),
-                gr.update(choices=statuses, value=status_v or ""),
-            )
+        opened += [*idea_outputs, maps_note, version, *relabelled, *panel.outputs, *ws.live]
+        panels = [map_html, progress, purpose, *idea_outputs, *ws.live]
 
         def _panels(sess: Any) -> tuple:
-            return (*h.panels(sess), *_ideas(sess))
+            return (*h.panels(sess), *ideas_tab.values(sess), *workshop.live(sess))
 
         def show_opened(sess: Any, messages: list[dict], note: str = "") -> tuple:
             journey = sess.map
@@ -251,18 +205,22 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
                 messages,
                 *h.panels(sess),
                 f"## {labels(language)['app']['title']} · {journey.name}",
-                gr.update(choices=h.map_names(h.user_of(sess)), value=journey.name),
-                *_ideas(sess),
+                gr.update(choices=h.map_options(h.user_of(sess)), value=_picked(h, sess)),
+                *ideas_tab.values(sess),
                 note,
                 h.version(sess),
                 *relabel(language),
                 *edit_panel.show(edit_panel.form_for(journey, "", language), language, []),
+                *workshop.live(sess),
             )
 
         def on_load(saved_name: str | None, request: gr.Request) -> tuple:
             wanted = request.query_params.get("map") if request else None
             user = request.username if request else None
-            return show_opened(*h.resume(wanted, saved_name, user))
+            sess, messages = h.resume(wanted, saved_name, user)
+            if workshop.facilitating(request):
+                workshop.FACILITATORS.add(sess)
+            return show_opened(sess, messages)
 
         def on_open(name: str, old: Any, request: gr.Request) -> tuple:
             sess, messages = _call(h.open, name, False, request.username)
@@ -312,7 +270,7 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
             return (
                 name,
                 f"## {labels(language)['app']['title']} · {name}",
-                gr.update(choices=h.map_names(h.user_of(sess)), value=name),
+                gr.update(choices=h.map_options(h.user_of(sess)), value=_picked(h, sess)),
                 h.panels(sess)[0],
                 _note(sess, "renamed", name),
             )
@@ -343,25 +301,6 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
             except ActionError as exc:
                 raise user_error(str(exc)) from exc
             return (note, h.version(sess), *_panels(sess))
-
-        def on_generate(target: str, sess: Any) -> tuple:
-            sess = _call(h.ensure, sess)
-            try:
-                _, note = generate_ideas(sess, target or "")
-            except ActionError as exc:
-                raise user_error(str(exc)) from exc
-            return (note, h.version(sess), *_panels(sess))
-
-        def on_ideas(fmt_v: str, stage_v: str, status_v: str, sess: Any) -> tuple:
-            return _ideas(_call(h.ensure, sess), fmt_v, stage_v, status_v)
-
-        def review(status: str):  # type: ignore[no-untyped-def]
-            def run(ids: list[str], fmt_v: str, stage_v: str, status_v: str, sess: Any) -> tuple:
-                sess = _call(h.ensure, sess)
-                note = _call(h.set_ideas, sess, ids, status)
-                return (*_ideas(sess, fmt_v, stage_v, status_v), note, h.panels(sess)[0])
-
-            return run
 
         gr.on([demo.load], on_load, inputs=[saved], outputs=opened, api_name=False, queue=False)
         demo.load(sample_panel, outputs=[sample_html], api_name=False, queue=False)
@@ -396,31 +335,14 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
         suggest_btn.click(
             on_suggest, [session], [research_note, version, *panels], api_name="suggest_research"
         )
-        gen_btn.click(
-            on_generate,
-            [gen_target, session],
-            [ideas_note, version, *panels],
-            api_name="generate_ideas",
-        )
-        gr.on(
-            [f.input for f in filters],
-            on_ideas,
-            [*filters, session],
-            idea_outputs,
-            api_name="ideas",
-        )
-        review_out = [*idea_outputs, ideas_note, map_html]
-        accept_btn.click(
-            review("accepted"), [idea_pick, *filters, session], review_out, api_name="accept_ideas"
-        )
-        reject_btn.click(
-            review("rejected"), [idea_pick, *filters, session], review_out, api_name="reject_ideas"
-        )
-        csv_btn.click(
-            lambda w, s: _call(h.ideas_file, _call(h.ensure, s), bool(w)),
-            [with_rejected, session],
-            [ideas_file],
-            api_name="ideas_csv",
+        ideas_tab.wire(ideas, h, session, version, panels, _panels, map_html, _call)
+        workshop.wire(ws, h, panel, session, version, panels, _panels, tab_maps)
+        demo.load(
+            workshop.mode,
+            None,
+            [top_row, purpose, tabs, facilitator_box],
+            api_name=False,
+            queue=False,
         )
         export_btn.click(
             lambda f, s: _call(h.export, _call(h.ensure, s), f),
@@ -441,6 +363,13 @@ def create_app(settings: Settings | None = None, scope: MapScope | None = None) 
 def _note(session: Any, key: str, name: str) -> str:
     """A Maps-tab note in the (now open) map's language."""
     return fill(labels(session.map.language)["maps"][key], name=name)
+
+
+def _picked(h: Handlers, session: Any) -> str:
+    """The map picker's value for the open map (its id when its name is shared)."""
+    journey = session.map
+    values = [value for _, value in h.map_options(h.user_of(session))]
+    return journey.id if journey.id in values else journey.name
 
 
 def _call(fn: Any, *args: Any) -> Any:

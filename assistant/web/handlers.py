@@ -14,17 +14,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.accounts.store import User
 from assistant.accounts.web import AccessDenied, MapScope
+from assistant.completeness import status
 from assistant.exports import FORMATS, file_stem, write_export
+from assistant.retrieval import warm_up
+from assistant.retrieval.research import delete_map_research
+from assistant.schema import JourneyMap
+from assistant.session import Reply, open_session
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.visual.labels import labels
 from assistant.web import views
+from assistant.web.downloads import Downloads
 
 if TYPE_CHECKING:
     from assistant.session import Session
 
 DEFAULT_MAP = "my-journey"
+
+
+def _space(user: User) -> str:
+    """The namespace a user's new maps take their names in (`maps.namespace`)."""
+    return f"user:{user.id}"
 
 
 class WebError(Exception):
@@ -39,14 +51,14 @@ class Handlers:
         self.exports_dir = settings.home / "exports"
         self.scope = scope
         """Per-user map access (assistant/accounts/web.py); None: one person, every map."""
+        self.downloads = Downloads(self.exports_dir)
+        """Which map each handed-out file is of (checked by `downloads.DownloadScope`)."""
 
     # sessions ------------------------------------------------------------------------------
     def warm_up(self) -> None:
         """After the server is up, in background threads: import the session machinery and
         load the card index (built once per card set and model, shared by every workspace),
         so the first 'what is a touchpoint?' does not wait for it."""
-        from assistant.retrieval import warm_up
-
         # The session machinery imports in its own thread; the card index loads in the
         # retrieval's one warm-up thread (both non-daemon: see warm_up).
         threading.Thread(
@@ -57,8 +69,8 @@ class Handlers:
     def store(self) -> Store:
         return Store(self.settings.database)
 
-    def map_names(self, user: str | None = None) -> list[str]:
-        """The maps this user may see (every map when access is not scoped)."""
+    def visible_maps(self, user: str | None = None) -> list[JourneyMap]:
+        """The maps this user may see, most recent first (every map when not scoped)."""
         store = self.store()
         try:
             maps = store.list_maps()
@@ -66,7 +78,24 @@ class Handlers:
             store.close()
         if self.scope is not None:
             maps = self.scope.visible(self.scope.user(user), maps)
-        return views.map_choices(maps)
+        return maps
+
+    def map_names(self, user: str | None = None) -> list[str]:
+        """The names of the maps this user may see."""
+        return views.map_choices(self.visible_maps(user))
+
+    def map_options(self, user: str | None = None) -> list[tuple[str, str]]:
+        """(label, value) for the map picker: the name, or the id for a name that two
+        visible maps share (a team's map and one's own may be named alike)."""
+        return views.map_options(self.visible_maps(user))
+
+    def _find(self, key: str, user: str | None) -> JourneyMap | None:
+        """The visible map with this id, else the most recent one with this name."""
+        maps = self.visible_maps(user)
+        for journey in maps:
+            if journey.id == key:
+                return journey
+        return next((m for m in maps if m.name == key), None)
 
     def open(
         self,
@@ -76,31 +105,41 @@ class Handlers:
         opening: bool = True,
     ) -> tuple[Session, list[dict]]:
         """Open (or with `create`, create) a map for `user`; returns the session and the chat
-        to show: the stored transcript, then (with `opening`) the opening message."""
-        from assistant.session import open_session
-
+        to show: the stored transcript, then (with `opening`) the opening message. A name
+        only counts among the maps the user may see: one taken by another team's map is
+        neither refused nor revealed (names are unique per creator, `maps.namespace`)."""
         name = (name or "").strip()
         if create and not name:
             raise WebError("Give the new map a name.")
-        names = self.map_names(user)
-        if create and name in names:
+        found = self._find(name, user) if name else None
+        if create and found is not None:
             raise WebError(f"A map named '{name}' already exists: open it from the list.")
-        if not create and name and name not in names:
+        if not create and name and found is None:
             raise WebError(f"No map named '{name}'.")
         if self.scope is not None and not create and not name:
             raise WebError("Open or create a map first (Maps tab).")
+        owner = self.scope.user(user) if self.scope is not None else None
+        key = found.id if found is not None else name or None
+        made_new = create
         try:
+            if create and owner is not None:
+                store = self.store()
+                try:
+                    made = store.create(name, self.settings.language, namespace=_space(owner))
+                finally:
+                    store.close()
+                key, create = made.id, False
             session = open_session(
-                map=name or None, new=create, settings=self.settings, home=self.settings.home
+                map=key, new=create, settings=self.settings, home=self.settings.home
             )
-        except (ValueError, RuntimeError) as exc:
-            raise WebError(str(exc)) from exc
+        except (ValueError, RuntimeError, KeyError) as exc:
+            raise WebError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from exc
         session.front_end = "web"
         if self.scope is not None:
-            owner = self.scope.user(user)
-            if create:
+            if made_new:
                 self.scope.created(owner, session.map_id)
             self.scope.bind(session, owner)
+            session.store.author = owner.name if owner is not None else None
         if not opening:
             return session, views.history_messages(session.history())
         session.start()  # stored in the transcript with the rest
@@ -117,29 +156,26 @@ class Handlers:
         recent map, else a new one (only among the maps `user` may see). A message sent
         before the page finished loading resumes the same way, without a second opening
         message (`opening=False`)."""
-        names = self.map_names(user)
+        maps = self.visible_maps(user)
         for candidate in (wanted, saved):
-            if candidate and candidate in names:
+            if candidate and self._find(candidate, user) is not None:
                 return self.open(candidate, user=user, opening=opening)
-        if names:
-            return self.open(names[0], user=user, opening=opening)
+        if maps:
+            return self.open(maps[0].id, user=user, opening=opening)
         if self.scope is not None:  # a first visit: a map of their own, under a free name
-            return self.open(self._free_name(), create=True, user=user, opening=opening)
+            return self.open(self._free_name(user), create=True, user=user, opening=opening)
         try:
             return self.open(DEFAULT_MAP, create=True, opening=opening)
         except WebError:  # another request of this page created it a moment ago
             return self.open(DEFAULT_MAP, opening=opening)
 
-    def _free_name(self) -> str:
-        store = self.store()
-        try:
-            name, n = DEFAULT_MAP, 1
-            while store.exists(name):
-                n += 1
-                name = f"{DEFAULT_MAP}-{n}"
-            return name
-        finally:
-            store.close()
+    def _free_name(self, user: str | None) -> str:
+        taken = set(self.map_names(user))
+        name, n = DEFAULT_MAP, 1
+        while name in taken:
+            n += 1
+            name = f"{DEFAULT_MAP}-{n}"
+        return name
 
     def ensure(self, session: Session | None, action: str = "view") -> Session:
         """The tab's session, when its user may still do `action` on its map."""
@@ -163,7 +199,6 @@ class Handlers:
         """The live map, the progress meter and the next question's purpose (which carries an
         open offer as data: `data-offer="ideas"`, `data-offer-items="6"`)."""
         journey = session.map
-        from assistant.completeness import status
 
         st = status(journey)
         offer = session.open_offer()
@@ -194,8 +229,6 @@ class Handlers:
     ) -> Iterator[tuple[list[dict], bool]]:
         """Stream one answer: yields (messages, final) as pieces arrive. The session stores
         the reply (also when the browser goes away mid-stream and this generator is closed)."""
-        from assistant.session import Reply
-
         self.ensure(session, "edit")
         messages = list(messages or []) + [views.user_message(text)]
         messages.append({"role": "assistant", "content": ""})
@@ -226,8 +259,6 @@ class Handlers:
         return new_name
 
     def delete(self, session: Session, confirm: bool) -> None:
-        from assistant.retrieval.research import delete_map_research
-
         self.ensure(session, "delete")
         if not confirm:
             raise WebError("Tick 'Yes, delete this map' to confirm.")
@@ -281,6 +312,7 @@ class Handlers:
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
         path = folder / f"{file_stem(journey.name)}-content-calendar.csv"
         path.write_text(views.ideas_csv(journey, include_rejected), encoding="utf-8")
+        self.downloads.register(path, journey.id)
         return str(path)
 
     # exports ---------------------------------------------------------------------------------
@@ -290,9 +322,11 @@ class Handlers:
             raise WebError(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
         folder = Path(tempfile.mkdtemp(dir=self._exports()))
         try:
-            return str(write_export(session.map, fmt, folder))
+            path = write_export(session.map, fmt, folder)
         except RuntimeError as exc:  # RendererMissing for PNG without Chromium
             raise WebError(str(exc)) from exc
+        self.downloads.register(path, session.map_id)
+        return str(path)
 
     def _exports(self) -> Path:
         self.exports_dir.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from functools import cache
 
 from assistant.retrieval.cards import Card, shipped_cards
 from assistant.web import views
+from assistant.web.sample import sample_map
 
 FIRST_CONCEPT = "what-is-a-journey-map"
 
@@ -48,6 +49,4 @@ def concept_text(card_id: str | None, language: str = "en") -> str:
 
 def sample_panel() -> str:
     """The sample map, drawn like the live one."""
-    from assistant.web.sample import sample_map
-
     return views.map_panel(sample_map(), editable=False)

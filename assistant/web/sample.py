@@ -11,6 +11,7 @@ from typing import Any
 from assistant.schema import JourneyMap
 from assistant.settings import get_settings
 from assistant.store import Store
+from tools import ToolBox, ToolContext
 
 STAGES = [
     "Notice the need",
@@ -211,8 +212,6 @@ _IDEAS: list[tuple[int, str, str, str, str]] = [
 @cache
 def sample_map() -> JourneyMap:
     """The sample map, built once per process in a throwaway store."""
-    from tools import ToolBox, ToolContext
-
     with tempfile.TemporaryDirectory(prefix="journey-sample-") as tmp:
         store = Store(Path(tmp) / "sample.sqlite3")
         try:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from assistant.accounts.web import SignIn, check_bind
+from assistant.db import is_sqlite
 from assistant.settings import Settings, get_settings
+from assistant.store import Store
 
 # Gradio phones home for analytics and version checks; the app must work offline and quietly.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -26,9 +29,6 @@ def check_database(settings: Settings) -> None:
     """Open the workspace database and run SQLite's quick check, so `serve` refuses a damaged
     or foreign file at start (sqlite3.DatabaseError) instead of failing every click later."""
     import sqlite3
-
-    from assistant.db import is_sqlite
-    from assistant.store import Store
 
     Store(settings.database).close()  # creates a fresh workspace; raises on a garbage file
     if not is_sqlite(settings.database):
@@ -52,9 +52,13 @@ def launch_app(
     quiet: bool = True,
 ) -> tuple[Any, str]:
     """Build and start the app without blocking; returns (the Blocks, its local URL)."""
-    from assistant.accounts.web import SignIn, check_bind
+    # Gradio comes with these: imported when an app starts, not by every `journey` command.
+    from starlette.middleware import Middleware
+
     from assistant.web.app import create_app
+    from assistant.web.downloads import DownloadScope
     from assistant.web.edit_panel import CLICK_JS
+    from assistant.web.share_page import SharePages
     from assistant.web.style import APP_CSS
 
     settings = settings or get_settings()
@@ -65,6 +69,14 @@ def launch_app(
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     demo = create_app(settings, sign_in.scope())
+    launch = sign_in.launch_kwargs()
+    app_kwargs = launch.setdefault("app_kwargs", {})
+    app_kwargs["routes"] = SharePages(settings).routes()  # /share/<token>: no sign-in
+    if sign_in.scoped and sign_in.accounts is not None:
+        downloads = demo.journey_handlers.downloads  # type: ignore[attr-defined]
+        app_kwargs.setdefault("middleware", []).append(
+            Middleware(DownloadScope, downloads=downloads, accounts=sign_in.accounts)
+        )
     # Each tab has its own session and database connection, so tabs run side by side: up to
     # `concurrency` events at once, in threads (Gradio's pool, 40 by default, must hold them
     # and the unqueued events such as the live-map poll).
@@ -75,7 +87,7 @@ def launch_app(
     _, url, _ = demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        **sign_in.launch_kwargs(),
+        **launch,
         prevent_thread_lock=True,
         max_threads=max(40, settings.concurrency + 16),
         quiet=quiet,

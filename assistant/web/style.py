@@ -35,3 +35,33 @@ body.jw-dock-left #jw-edit { right: auto; left: 16px; }
 .jw-offscreen { position: absolute !important; left: -10000px !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; }
 """
+
+# The live-workshop pieces (assistant/web/workshop.py).
+APP_CSS += """
+.jw-recent { font-size: 13px; color: #1f2544; background: #f7f8fc; border: 1px solid #e3e6f0;
+  border-radius: 8px; padding: 6px 10px; }
+.jw-recent ul { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
+.jw-recent li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.jw-recent .jw-who { color: #4f5bd5; }
+.jw-recent time { color: #8a92b2; font-size: 12px; margin-left: 4px; }
+.jw-history table { width: 100%; border-collapse: collapse; font-size: 13px; border: 1px solid #e3e6f0; }
+.jw-history th, .jw-history td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e3e6f0;
+  vertical-align: top; }
+.jw-history td:first-child, .jw-history td:nth-child(2) { white-space: nowrap; color: #5f6787; }
+.jw-history tr.jw-current { background: #eef6f0; }
+.jw-history tr.jw-undone td { color: #9aa0b8; }
+.jw-comments ul { list-style: none; padding: 0; margin: 4px 0; font-size: 13px; }
+.jw-comments li { padding: 3px 0; border-bottom: 1px dashed #e3e6f0; overflow-wrap: anywhere; }
+.jw-comments li.jw-resolved { color: #9aa0b8; }
+#jw-facilitator .jw-fac-head { display: flex; gap: 24px; align-items: center; }
+#jw-facilitator .jw-fac-head h1 { font-size: 30px; margin: 0; white-space: nowrap; }
+#jw-facilitator .jw-fac-head .jw-progress { flex: 1; font-size: 15px; }
+#jw-facilitator .jw-fac-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 12px; margin: 10px 0; }
+#jw-facilitator .jw-fac-q { font-size: 19px; background: #f3f4fc; border-radius: 8px; padding: 8px 12px;
+  max-height: 40vh; overflow: auto; }
+#jw-facilitator .jw-fac-q .jw-purpose { font-size: 15px; }
+#jw-facilitator .jw-fac-q p { margin: 4px 0 8px; }
+#jw-facilitator .jw-recent { font-size: 15px; max-height: 40vh; overflow: hidden; }
+#jw-facilitator .jw-fac-map .jmap { font-size: 16px; }
+"""

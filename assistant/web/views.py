@@ -13,7 +13,9 @@ from typing import Any
 from assistant import prompts
 from assistant.completeness import Status
 from assistant.gap import Gap
+from assistant.ideas import idea_lists, to_csv
 from assistant.schema import JourneyMap
+from assistant.text_safety import printable
 from assistant.visual import map_css, map_fragment
 from assistant.visual.labels import fill, labels
 from assistant.visual.view import format_labels
@@ -180,20 +182,27 @@ def idea_targets(journey: JourneyMap) -> list[tuple[str, str]]:
 def ideas_csv(journey: JourneyMap, include_rejected: bool = False) -> str:
     """The content calendar (assistant.ideas' CSV): stage, pain point, format, title, angle,
     CTA, channel, status; rejected ideas only when asked."""
-    from assistant.ideas import idea_lists, to_csv
-
     return to_csv(journey, idea_lists(journey, include_rejected=include_rejected))
 
 
 def ingest_row(result: Any) -> list[Any]:
     """One file's ingest result as a table row (the name without control characters)."""
-    from assistant.text_safety import printable
-
     return [printable(result.path.name), result.status, result.added, result.skipped, result.reason]
 
 
 def map_choices(maps: Iterable[JourneyMap]) -> list[str]:
     return [m.name for m in maps]
+
+
+def map_options(maps: Iterable[JourneyMap]) -> list[tuple[str, str]]:
+    """(label, value) per map: the name; a name two of them share is told apart by the
+    map's short id and picked by its id."""
+    maps = list(maps)
+    names = [m.name for m in maps]
+    return [
+        (m.name, m.name) if names.count(m.name) == 1 else (f"{m.name} · {m.id[:6]}", m.id)
+        for m in maps
+    ]
 
 
 def concept_markdown(card: Any, language: str = "en") -> str:
