@@ -34,7 +34,13 @@ def test_knowledge_base_over_a_chroma_server(tmp_path: Path, chroma_url: str) ->
     }.items():
         (cards / f"{card_id}.md").write_text(CARD.format(id=card_id, title=card_id, body=body))
     settings = Settings().model_copy(
-        update={"home": tmp_path / "home", "chroma_url": chroma_url, "embeddings": "minilm"}
+        update={
+            "home": tmp_path / "home",
+            "chroma_url": chroma_url,
+            "embeddings": "minilm",
+            # A cache of its own: the session's shared card-index cache may already hold these.
+            "cache_dir": tmp_path / "cache",
+        }
     )
     first = KnowledgeBase(settings, cards_dir=cards)
     assert first.ensure_index().embedded == 2

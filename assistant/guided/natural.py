@@ -66,9 +66,8 @@ def before(
             offer, state.offer = state.offer, None
             lines, results, errors = edits.decide_ideas(session, offer, verdict)
             return engine._finish(session, lines, results, errors, ask_again=True)
-    if (state.offer is None or state.offer.kind != "ideas") and edits.verdict_without_offer(
-        answer, language
-    ):
+    # Only when nothing at all is on offer: a research offer takes its verdicts further on.
+    if state.offer is None and edits.verdict_without_offer(answer, language):
         line = lexicon.data(language).get("say", {}).get("no_offer", "")
         return engine._finish(session, [line], [], [], ask_again=True)
     if _legacy(answer, t):
