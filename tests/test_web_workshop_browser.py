@@ -127,7 +127,8 @@ def test_two_people_one_map_see_who_changed_what(server: tuple[str, Path], brows
 
     # Ben changes a card too: Anna sees his name.
     ben.locator("#jw-e-close").click()
-    ben.locator("#jw-map .jm-cell[data-field=thoughts]").nth(1).locator(".jm-add").click()
+    ben.locator("#jw-map .jm-cell[data-field=goals]").nth(1).locator(".jm-add").click()
+    expect(ben.locator("#jw-e-add")).to_be_visible(timeout=10_000)
     ben.locator("#jw-e-text textarea").fill("Is there a catch?")
     ben.locator("#jw-e-add").click()
     expect(anna.locator("#jw-recent li").first).to_contain_text("ben", timeout=8_000)
