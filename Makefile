@@ -67,11 +67,15 @@ lint: install ## ruff lint and format check, and the import layers (pyproject.to
 typecheck: install ## mypy
 	$(BIN)/mypy
 
+# Test files spread over the cores; a file stays on one worker (tests/conftest.py), so a
+# module's server and browser start once. PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
+
 unit: install ## pytest only
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: install lock-check browser postgres $(MERMAID) lint typecheck ## everything CI runs: the lock check, ruff, mypy, pytest
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra -n $(PYTEST_WORKERS) --dist loadgroup
 
 eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report
 	$(BIN)/journey eval --report eval-report.md --json eval-report.json

@@ -1,9 +1,17 @@
-"""Which parts of a map are required, and what to ask next.
+"""Which parts of a map are core and which optional, and what to ask next.
 
 This is the one place that defines the interview order (the method's order: context ->
-persona -> stage names -> per stage: goals, touchpoints, questions, emotions, pain points,
-relief, milestones, decision points). The guided engine, the LLM agent's prompt, the web
-app's progress meter and the evals all read it.
+persona -> stage names -> per stage: goals, actions, touchpoints, questions, thoughts,
+emotions, pain points, relief, milestones, decision points) and the core: a map is complete
+when every core slot is filled. Optional slots are never demanded: they are asked only for the
+fields a person opted into (`next_gap(..., optional=[...])`) and otherwise offered once the
+core is filled (`Status.optional`). The guided engine, the LLM agent's prompt, the web app's
+progress meter, the exports and the evals all read it.
+
+The core (reasoning in the README, "The interview"): the context (five single values), the
+persona's name, role, goals and challenges, the stage names, and per stage goals,
+touchpoints, emotions and pain points (what the open stage question asks, what the emotion
+curve and the content ideas are built on).
 
 Gaps are `assistant.gap.Gap` values (a `str` key with its parts parsed): `context:company`,
 `persona:goals`, `stages`, `stage:2:touchpoints` (stages are numbered from 1).
@@ -23,34 +31,34 @@ from assistant.schema import JourneyMap, Stage
 class Slot:
     field: str
     required: bool = True
-    """Required slots count towards the percentage and 'complete'."""
+    """Core: counts towards the percentage and 'complete', and the interview asks it."""
     asked: bool = True
-    """Asked by the interview (optional slots can be asked too, once, and skipped)."""
+    """Can be asked: core slots always; optional ones when the person opts in."""
 
 
 CONTEXT_SLOTS = [Slot(f) for f in ("company", "product", "market", "purpose", "destination")]
 PERSONA_SLOTS = [
     Slot("name"),
     Slot("role"),
-    Slot("quantitative"),
-    Slot("qualitative"),
+    Slot("quantitative", required=False),
+    Slot("qualitative", required=False),
     Slot("goals"),
     Slot("challenges"),
-    Slot("channels"),
-    Slot("tone"),
+    Slot("channels", required=False),
+    Slot("tone", required=False),
     Slot("evidence_sources", required=False, asked=False),
 ]
 STAGE_SLOTS = [
     Slot("goals"),
     Slot("actions", required=False),
     Slot("touchpoints"),
-    Slot("questions"),
+    Slot("questions", required=False),
     Slot("thoughts", required=False),
     Slot("emotions"),
     Slot("pain_points"),
-    Slot("relief"),
-    Slot("milestones"),
-    Slot("decision_points"),
+    Slot("relief", required=False),
+    Slot("milestones", required=False),
+    Slot("decision_points", required=False),
     Slot("opportunities", required=False, asked=False),
     Slot("content_ideas", required=False, asked=False),
 ]
@@ -60,6 +68,13 @@ ASKED_STAGE_FIELDS: tuple[str, ...] = tuple(s.field for s in STAGE_SLOTS if s.as
 """The stage fields the interview asks about, in the method's order."""
 CONTEXT_FIELDS: tuple[str, ...] = tuple(s.field for s in CONTEXT_SLOTS)
 PERSONA_ASKED_FIELDS: tuple[str, ...] = tuple(s.field for s in PERSONA_SLOTS if s.asked)
+CORE_STAGE_FIELDS: tuple[str, ...] = tuple(s.field for s in STAGE_SLOTS if s.required)
+"""goals, touchpoints, emotions, pain points: what a stage needs to be complete."""
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(
+    s.field for s in (*PERSONA_SLOTS, *STAGE_SLOTS) if s.asked and not s.required
+)
+"""Fields offered once the core is filled (persona first, then stages; the method's order).
+No name is both a persona and a stage field here, so a bare field name is enough."""
 
 
 class SectionStatus(BaseModel):
@@ -86,9 +101,12 @@ class Status(BaseModel):
     total: int
     sections: list[SectionStatus]
     next_gap: Gap | None
-    """The next gap to ask about in the method's order, or None when nothing is left to ask."""
+    """The next core gap in the method's order; on a complete map the first open optional
+    gap (what could come next, never demanded); None when nothing is open at all."""
     complete: bool
-    """True when every required slot is filled."""
+    """True when every core slot is filled (or skipped: see `missing`)."""
+    optional: list[str] = []
+    """Optional fields (`OPTIONAL_FIELDS` names) with a gap still open, in the method's order."""
 
     def line(self) -> str:
         """One line for confirmations: `Map 42% complete (21/50). Next: stage:2:touchpoints`."""
@@ -182,14 +200,23 @@ def status(journey: JourneyMap) -> Status:
         filled=done,
         total=total,
         sections=sections,
-        next_gap=next_gap(journey),
+        next_gap=next_gap(journey) or next_gap(journey, optional=OPTIONAL_FIELDS),
         complete=all(not s.missing for s in sections) and bool(journey.stages),
+        optional=open_optional(journey),
     )
 
 
-def next_gap(journey: JourneyMap, after: str | None = None) -> Gap | None:
-    """The first asked gap that is neither filled nor skipped (optionally after a given gap)."""
-    order = [k for k, _ in gap_order(journey)]
+def next_gap(
+    journey: JourneyMap, after: str | None = None, optional: tuple[str, ...] | list[str] = ()
+) -> Gap | None:
+    """The first core gap that is neither filled nor skipped (optionally after a given gap);
+    once the core is done, the first such gap of the optional fields named in `optional`."""
+    chosen = set(optional)
+    order = [k for k, s in gap_order(journey) if s.required]
+    extra = [k for k, s in gap_order(journey) if not s.required and s.field in chosen]
+    if any(not is_skipped(journey, k) and not filled(journey, k) for k in order):
+        extra = []
+    order += extra
     if after:
         start = Gap.parse(after)
         if start in order:
@@ -199,6 +226,17 @@ def next_gap(journey: JourneyMap, after: str | None = None) -> Gap | None:
         if not is_skipped(journey, key) and not filled(journey, key):
             return key
     return None
+
+
+def open_optional(journey: JourneyMap) -> list[str]:
+    """Optional fields with at least one gap neither filled nor skipped, in the method's order."""
+    found: list[str] = []
+    for key, slot in gap_order(journey):
+        if slot.required or slot.field in found:
+            continue
+        if not is_skipped(journey, key) and not filled(journey, key):
+            found.append(slot.field)
+    return found
 
 
 def canonical(journey: JourneyMap, gap: str) -> Gap:

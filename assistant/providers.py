@@ -51,6 +51,17 @@ def parse_model(model: str) -> ModelSpec:
     return ModelSpec(provider, name)
 
 
+def missing_key(settings: Settings) -> str | None:
+    """The model (`provider:name`) when it needs an API key and none is set, else None."""
+    try:
+        spec = parse_model(settings.model)
+    except ProviderError:
+        return None
+    if spec.provider == "openai" and not settings.openai_api_key and not settings.openai_base_url:
+        return str(spec)
+    return None
+
+
 def problem(settings: Settings) -> str | None:
     """One sentence on why the configured model cannot work, or None if it may."""
     try:

@@ -107,6 +107,13 @@ class InterviewState(BaseModel):
     """The gap the last answer was recorded for: what a correction corrects."""
     pending: list[PendingChange] = Field(default_factory=list)
     """Removals and rewordings of the user's content proposed by the LLM, awaiting an OK."""
+    optional: list[str] = Field(default_factory=list)
+    """Optional fields the person chose to add (`completeness.OPTIONAL_FIELDS` names): the
+    interview asks them once the core is filled."""
+    optional_offered: bool = False
+    """The last reply offered the optional fields: the next message may choose among them."""
+    optional_declined: bool = False
+    """The person declined the optional fields: they are not offered again."""
 
     _answer_open: bool = PrivateAttr(default=False)
     _offering: tuple[OfferKind, str] | None = PrivateAttr(default=None)

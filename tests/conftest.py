@@ -80,6 +80,20 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.getaddrinfo = _guarded_getaddrinfo
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's `--dist loadgroup` (`make test`), a test file stays on one
+    worker, so its module-scoped server, browser or eval run starts once; a file that sets
+    `SPREAD_OVER_WORKERS = True` lets its tests go to any worker (long independent cases)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        module = getattr(item, "module", None)
+        if module is not None and getattr(module, "SPREAD_OVER_WORKERS", False):
+            continue
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Clear provider settings from the environment; fail the test if it tried the network."""
@@ -102,23 +116,50 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _card_cache_folder() -> Path:
+    """Where the tests keep the shipped cards' index: JOURNEY_TEST_CACHE_DIR, else the
+    repository's `.cache/test-card-index` (ignored by git, removed by `make clean`)."""
+    if env := os.environ.get("JOURNEY_TEST_CACHE_DIR"):
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / ".cache" / "test-card-index"
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _shared_card_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One card-index cache (JOURNEY_CACHE_DIR) for the whole test session: the shipped cards
-    are embedded once, then every test's workspace (and its subprocesses) reuses them, as
-    every workspace of an installation does. Parallel workers share one folder."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    folder = root / "card-index-cache"
-    folder.mkdir(exist_ok=True)
+def _shared_card_index() -> Iterator[Path]:
+    """One card-index cache (JOURNEY_CACHE_DIR) for every test run: the shipped cards are
+    embedded once per card set and model, as the product does once per installation, and
+    every later run, test workspace and subprocess loads the files. The cache is keyed by the
+    cards' content hash and the model, so an edited card set builds its own files; tests of
+    building and damage use folders of their own. Parallel workers (pytest-xdist) take a
+    file lock, so one embeds and the others wait and load."""
+    import fcntl
+
+    folder = _card_cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
     previous = os.environ.get("JOURNEY_CACHE_DIR")
     os.environ["JOURNEY_CACHE_DIR"] = str(folder)
+    with (folder / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _build_shipped_index()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     yield folder
     if previous is None:
         os.environ.pop("JOURNEY_CACHE_DIR", None)
     else:
         os.environ["JOURNEY_CACHE_DIR"] = previous
+
+
+def _build_shipped_index() -> None:
+    """Embed the shipped cards and build their lemma tables, unless the cache has them."""
+    from assistant.retrieval import KnowledgeBase
+    from assistant.settings import Settings
+
+    home = Path(os.environ["JOURNEY_CACHE_DIR"]) / "unused-home"
+    kb = KnowledgeBase(Settings(home=home, embeddings="minilm", chroma_url=None))
+    kb.ensure_index()
+    kb.index.lemma_tables(None)
 
 
 @pytest.fixture(scope="session")

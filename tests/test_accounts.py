@@ -3,15 +3,20 @@ teams, a role per map, the one access check, and the schema migrations behind th
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from inprocess import journey
 
 from assistant.accounts import AccountError, Accounts, Action, Role
 from assistant.db import HEAD, SchemaOutdated, make_engine, upgrade
+
+
+def _bare_env() -> dict[str, str | None]:
+    """No JOURNEY_ setting of the test run, as in a subprocess given a bare environment."""
+    return {name: None for name in os.environ if name.startswith("JOURNEY_")}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -124,17 +129,7 @@ def test_head_is_alembics_head() -> None:
 def test_postgresql_behind_is_refused_until_upgraded(pg_url: str) -> None:
     with pytest.raises(SchemaOutdated, match="journey db upgrade"):
         Accounts(pg_url)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "db", "upgrade"],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(Path.cwd()),
-            "JOURNEY_DATABASE_URL": pg_url,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = journey("db", "upgrade", env={**_bare_env(), "JOURNEY_DATABASE_URL": pg_url})
     assert done.returncode == 0, done.stderr
     assert f"at schema {HEAD}" in done.stdout
     Accounts(pg_url).close()
@@ -215,23 +210,15 @@ OLD_USAGE_TABLE = """CREATE TABLE usage (
     estimated INTEGER NOT NULL DEFAULT 0, cost_usd REAL)"""
 
 
-def test_an_unreachable_database_is_one_sentence(tmp_path: Path) -> None:
+def test_an_unreachable_database_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pgcluster import free_port
 
     url = f"postgresql+psycopg://journey:secret@127.0.0.1:{free_port()}/journey"
+    monkeypatch.chdir(tmp_path)
     for command in (["users", "list"], ["serve", "--port", "1"], ["maps", "list"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant.cli", *command],
-            env={
-                "PATH": "/usr/bin:/bin",
-                "PYTHONPATH": str(Path.cwd()),
-                "JOURNEY_DATABASE_URL": url,
-            },
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
+        done = journey(*command, env={**_bare_env(), "JOURNEY_DATABASE_URL": url})
         assert done.returncode == 1, (command, done.stderr)
         assert "Could not open the database" in done.stderr, (command, done.stderr)
         assert "Traceback" not in done.stderr and "secret" not in done.stderr

@@ -176,13 +176,13 @@ def test_model_written_ideas_are_checked_and_deduplicated(home: Path) -> None:
 def test_state_has_one_gap_format_skipped_as_skipped_and_every_pain_point(home: Path) -> None:
     session = mapped(agent_session(home, []))
     tools = lean(session)
-    tools.call("skip", {"gaps": ["context:company", "stage:1:relief"]})
+    tools.call("skip", {"gaps": ["context:company", "stage:1:emotions"]})  # core gaps
     journey = session.map
     state = map_state(journey)
     now = next(line for line in state.splitlines() if line.startswith("Now:"))
     open_here = now.split("Open gaps:")[1].split("Skipped here")[0]
     assert "context:company" not in open_here and "Skipped here: context:company" in now
-    assert "stage:1:relief" in state.split("Skipped (not asked again):")[1]
+    assert "stage:1:emotions" in state.split("Skipped (not asked again):")[1]
     assert "stage:" + journey.stages[0].id not in state, "one gap format: stage numbers"
     for number, stage in enumerate(journey.stages, 1):
         pain = stage.pain_points[0]

@@ -1,4 +1,7 @@
-"""The terminal interview end to end, through piped stdin, in every language; killed and resumed."""
+"""The terminal interview end to end, through piped stdin, in every language; killed and resumed.
+
+The language cases run the `journey` entry point in this process (tests/inprocess.py); the
+kill -9 case runs a real subprocess, as only a process can be killed mid-answer."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from inprocess import journey as run_journey
 
 from assistant import completeness, prompts
 from assistant.completeness import status
@@ -23,7 +27,8 @@ FEELINGS = {
 
 
 def script(lang: str) -> list[str]:
-    """Answers for a complete interview, in the order the guided engine asks."""
+    """Answers for a complete interview, in the order the guided engine asks: the core, then
+    the content ideas of the last stage kept, every optional field chosen and answered."""
     t = prompts.guided(lang)
     accept = t["words"]["accept"][0]
     sad, happy = FEELINGS[lang]
@@ -36,23 +41,24 @@ def script(lang: str) -> list[str]:
         "Book a demo",
         "Owen",
         "Shop owner",
-        "10-50 employees, 2% conversion",
-        "hates long setups",
         "grow sales; save time",
         "no time",
-        "search, email",
-        "friendly",
         accept,
     ]
-    for n in range(1, 6):
+    for n in range(1, 6):  # the core of each stage
         lines += [
             f"goal {n}a, goal {n}b",
-            f"action {n}",
             f"ads {n} (Marketing), demo {n} (Sales)",
-            f"question {n}?",
-            f"thought {n}",
             f"{sad}, {happy}" if n % 2 else sad,
             f"pain {n} (high)",
+        ]
+    lines += [accept, t["optional"]["all"][0]]  # keep the last ideas; add every optional field
+    lines += ["10-50 employees, 2% conversion", "hates long setups", "search, email", "friendly"]
+    for n in range(1, 6):
+        lines += [
+            f"action {n}",
+            f"question {n}?",
+            f"thought {n}",
             f"relief {n}",
             f"milestone {n} -> call {n}",
             f"{if_word} price {n} {then_word} competitor {n}",
@@ -68,14 +74,14 @@ def fill_stages(journey: JourneyMap) -> JourneyMap:
 
 
 def run_chat(home: Path, lang: str, lines: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JOURNEY_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "chat", "--map", "m", "--lang", lang],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    return run_journey(
+        "chat",
+        "--map",
+        "m",
+        "--lang",
+        lang,
+        stdin="\n".join(lines) + "\n",
+        env={"JOURNEY_HOME": str(home)},
     )
 
 
@@ -143,19 +149,13 @@ def test_sigkill_mid_interview_loses_no_accepted_change(tmp_path):
     assert journey.context.company == "Acme Analytics"
     assert [g.text for g in journey.persona.goals] == ["grow sales", "save time"]
     assert [g.text for g in journey.stages[0].goals] == ["goal 1a", "goal 1b"]
-    assert journey.stages[0].questions[0].text == "question 1?"  # answer 17 of 20
-    # answer 21 may or may not have landed: resume from the gap the map says is next
-    gaps = [k for k, _ in completeness.gap_order(fill_stages(journey))]
-    assert len(gaps) == len(answers)
+    assert journey.stages[1].pain_points[0].text == "pain 2"  # answer 18 of 20
+    # answer 21 may or may not have landed: resume from the core gap the map says is next
+    gaps = [k for k, _ in completeness.gap_order(fill_stages(journey), include_optional=False)]
     start = gaps.index(status(journey).next_gap)
     assert start in (confirmed, confirmed + 1)
-    proc2 = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "chat", "--map", "k"],
-        input="\n".join(answers[start:]) + "\ndone\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    proc2 = run_journey(  # resumed from what is on disk, in this process
+        "chat", "--map", "k", stdin="\n".join(answers[start:]) + "\ndone\n", env=env
     )
     assert proc2.returncode == 0, proc2.stderr
     assert "Welcome back" in proc2.stdout

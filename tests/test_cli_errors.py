@@ -1,5 +1,6 @@
 """Bad input on the command line is one `Error:` sentence, never a traceback (the real
-`journey` entry point, in a subprocess)."""
+`journey` entry point, run in this process by tests/inprocess.py: a cold interpreter per
+call cost about 2 s of imports)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-c", "from assistant.cli import app; app()"]
+from inprocess import journey as run_journey
 
 
 def journey(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [*CLI, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_journey(*args, stdin=stdin, env={"NO_COLOR": "1", "COLUMNS": "200"})
 
 
 def one_sentence(result: subprocess.CompletedProcess[str], *expected: str) -> str:

@@ -288,8 +288,11 @@ def test_cli_eval_prints_a_table_and_writes_reports(tmp_path: Path, settings) ->
     )
     assert result.exit_code == 0, result.output
     assert "small-shop" in result.output and "recall" in result.output
+    # both simulated users: the scripted regression check and the natural one
+    assert "scripted user" in result.output and "natural user" in result.output
     data = json.loads(out_json.read_text())
-    assert data["results"][0]["metrics"]["recall"] == 1.0
+    assert data["scripted"]["results"][0]["metrics"]["recall"] == 1.0
+    assert data["natural"]["summary"]["user"] == "natural"
     assert out_md.read_text().startswith("# Journey assistant evals")
     bad = CliRunner().invoke(app, ["eval", "--scenarios", str(tmp_path / "none")])
     assert bad.exit_code == 1 and "scenario folder" in " ".join(bad.output.split())

@@ -35,3 +35,19 @@ def test_guided_evals_stay_above_thresholds(guided_run: EvalRun) -> None:
     failures = check(guided_run, thresholds)
     report = to_markdown(guided_run, details=3)
     assert failures == [], "\n".join(failures) + "\n\n" + report
+
+
+@pytest.fixture(scope="module")
+def natural_run(tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
+    home = tmp_path_factory.mktemp("eval-home-natural")
+    settings = get_settings(home=home, model="guided")
+    return run_all(load_scenarios(default_folder()), settings=settings, user="natural")
+
+
+def test_natural_user_evals_stay_above_thresholds(natural_run: EvalRun) -> None:
+    assert natural_run.summary.user == "natural" and natural_run.summary.ran >= 10
+    thresholds = load_thresholds(THRESHOLDS, "natural")
+    assert thresholds, "no natural thresholds in evals/thresholds.yaml"
+    failures = check(natural_run, thresholds)
+    report = to_markdown(natural_run, details=3)
+    assert failures == [], "\n".join(failures) + "\n\n" + report

@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -102,12 +100,8 @@ def test_maps_commands(tmp_path):
 
 
 def test_schema_command_prints_json_schema():
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "schema"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = CliRunner().invoke(app, ["schema"])
+    assert proc.exit_code == 0, proc.output
     schema = json.loads(proc.stdout)
     assert schema["title"] == "JourneyMap" and "stages" in schema["properties"]
 

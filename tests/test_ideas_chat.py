@@ -34,19 +34,20 @@ def test_pain_points_are_followed_by_an_offer_and_accept_some(home: Path) -> Non
     )
     assert "content ideas for the pain points of 'Compare and decide'" in reply.text
     assert "accept 1,3" in reply.text
-    assert reply.gap == "stage:3:relief"
-    assert reply.text.index("accept 1,3") < reply.text.index("moments of relief")
+    # the next core gap: stage 3's core is filled, so stage 4 (relief is optional)
+    assert reply.gap == "stage:4:goals"
+    assert reply.text.index("accept 1,3") < reply.text.index("want to achieve here")
     ideas = _ideas(session)
     assert len(ideas) == 6 and all(i.status == "proposed" for i in ideas)
     assert "  1. " in reply.text and "  6. " in reply.text
     reply = session.send("accept 1, 3")
     assert "Accepted 2 idea(s)" in reply.text and "Rejected 4 idea(s)" in reply.text
-    assert reply.gap == "stage:3:relief" and "moments of relief" in reply.text
+    assert reply.gap == "stage:4:goals" and "want to achieve here" in reply.text
     statuses = [i.status for i in _ideas(session)]
     assert statuses == ["accepted", "rejected", "accepted", "rejected", "rejected", "rejected"]
     # the interview goes on as usual
     reply = session.send("a clear quote")
-    assert "Recorded moments of relief" in reply.text
+    assert "Recorded goals" in reply.text
 
 
 def test_more_then_yes_and_bad_numbers(home: Path) -> None:
@@ -81,7 +82,7 @@ def test_any_other_answer_goes_to_the_next_question(home: Path) -> None:
     session = _at_pain_points(home)
     session.send("Hidden fees in the quote")
     reply = session.send("the quote arrives within an hour")
-    assert "Recorded moments of relief" in reply.text
+    assert "Recorded goals (Buy and get started)" in reply.text
     assert {i.status for i in _ideas(session)} == {"proposed"}
     reply = session.send("yes")  # the offer is closed: 'yes' is no longer about the ideas
     assert "Accepted" not in reply.text
@@ -92,7 +93,7 @@ def test_later_and_interview_commands_close_the_offer(home: Path) -> None:
     session = _at_pain_points(home)
     session.send("Hidden fees in the quote")
     reply = session.send("later")
-    assert "journey ideas acme" in reply.text and reply.gap == "stage:3:relief"
+    assert "journey ideas acme" in reply.text and reply.gap == "stage:4:goals"
     assert {i.status for i in _ideas(session)} == {"proposed"}
     session2 = _at_pain_points(home / "other")
     session2.send("Hidden fees in the quote")

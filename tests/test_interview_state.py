@@ -53,7 +53,8 @@ def _in_new_process(home: Path, text: str) -> dict:
 def test_reply_carries_the_offer_as_data(home: Path) -> None:
     session = _at_pain_points(home)
     reply = session.send(PAINS)
-    assert reply.gap is not None and reply.gap.field == "relief" and reply.gap.stage == 3
+    # stage 3's core is filled: the next core gap is stage 4's (relief is optional)
+    assert reply.gap is not None and reply.gap.field == "goals" and reply.gap.stage == 4
     assert reply.offer is not None and reply.offer.kind == "ideas"
     ideas = session.map.stages[2].content_ideas
     assert [(i.number, i.id, i.text) for i in reply.offer.items] == [
@@ -65,7 +66,7 @@ def test_reply_carries_the_offer_as_data(home: Path) -> None:
     # the offer is on disk, written with the change that proposed the ideas
     stored = InterviewState.model_validate_json(session.store.load_state(session.map_id) or "")
     assert stored.offer is not None and stored.offer.ids == [i.id for i in ideas]
-    assert stored.asked == "stage:3:relief"
+    assert stored.asked == "stage:4:goals"
 
 
 def test_resume_mid_offer_in_a_new_process_then_accept_1(home: Path) -> None:
@@ -79,7 +80,7 @@ def test_resume_mid_offer_in_a_new_process_then_accept_1(home: Path) -> None:
     assert statuses[0] == "accepted" and statuses[1:] == ["rejected"] * 5
     journey = session.store.load("acme")
     assert not [r for r in journey.stages[2].relief if "accept" in r.text]
-    assert out["gap"] == "stage:3:relief" and out["offer"] is False
+    assert out["gap"] == "stage:4:goals" and out["offer"] is False
 
 
 def test_undo_after_a_resume_reverts_the_whole_last_answer(home: Path) -> None:
@@ -104,11 +105,11 @@ def test_a_second_tab_continues_the_question_and_tips(home: Path) -> None:
     first = _at_pain_points(home)
     first.send(PAINS)
     second = open_session(map="acme", home=home, model="guided")
-    assert second.state.asked == "stage:3:relief"
+    assert second.state.asked == "stage:4:goals"
     assert second.state.last_tip == first.state.last_tip
     reply = second.send("a clear quote with no hidden fees")
-    assert "Recorded moments of relief" in reply.text
-    assert [r.text for r in second.map.stages[2].relief] == ["a clear quote with no hidden fees"]
+    assert "Recorded goals" in reply.text
+    assert "a clear quote with no hidden fees" in [g.text for g in second.map.stages[3].goals]
 
 
 def test_an_unreadable_state_costs_only_the_conversation_memory(home: Path) -> None:

@@ -4,8 +4,7 @@ and through a real server (Gradio's login, its API, a trusted proxy header)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client
+from inprocess import journey
 
 from assistant.accounts import Accounts
 from assistant.accounts.web import MapScope
@@ -178,22 +178,10 @@ def test_trusted_proxy_header_signs_users_in(tmp_path: Path, hub_offline: None) 
 
 
 def test_public_bind_without_sign_in_is_one_sentence_and_exit(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--home",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path.cwd())},
-    )
+    # In this process (tests/inprocess.py), with every JOURNEY_ setting removed, as the
+    # bare environment of a subprocess had them.
+    bare = {name: None for name in os.environ if name.startswith("JOURNEY_")}
+    done = journey("serve", "--host", "0.0.0.0", "--home", str(tmp_path), env=bare)
     assert done.returncode == 1
     assert "Refusing to serve 0.0.0.0 without sign-in" in done.stderr
     assert "--allow-public" in done.stderr and "Traceback" not in done.stderr

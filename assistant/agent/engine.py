@@ -88,6 +88,8 @@ class AgentEngine:
     def _run(self, session: Conversation, text: str | None, stream: bool) -> Turn:
         language = session.language
         if self._model is None and (problem := providers.problem(self.settings)):
+            if model := providers.missing_key(self.settings):  # said in the session's language
+                problem = prompt.message(language, "no_key", model=model)
             return self._reply(session, problem, errors=[problem], done=True)
         notes: list[str] = []
         if text is not None:

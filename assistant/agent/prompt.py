@@ -123,6 +123,7 @@ def map_state(
         open_here=", ".join(open_by.get(current or "", [])),
         skipped_here=", ".join(skipped_by.get(current or "", [])),
         open_later=", ".join(later[:SECTIONS]) + (" ..." if len(later) > SECTIONS else ""),
+        optional=", ".join(st.optional),
         skipped=_bounded(skipped, SKIPPED),
         pains=_pains(journey),
         waiting=_waiting(journey, proposals or []),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,8 +16,11 @@ from assistant import providers
 from assistant.evals.report import num, pct, to_markdown
 from assistant.evals.results import EvalRun, ScenarioResult
 from assistant.evals.runner import run_all
-from assistant.evals.scenario import default_folder, load_scenarios
+from assistant.evals.scenario import Scenario, default_folder, load_scenarios
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def run_eval(
@@ -30,8 +34,13 @@ def run_eval(
     report_path: Path | None = None,
     console: Console | None = None,
     settings: Settings | None = None,
+    users: list[str] | None = None,
 ) -> EvalRun:
-    """Load, run, show and write; raises ValueError (with the fix) for bad input."""
+    """Load, run, show and write; raises ValueError (with the fix) for bad input.
+
+    Without a user model both simulated users run: `scripted` (the deterministic regression
+    check) and `natural` (how people type); the JSON then holds both runs by user, and the
+    scripted run is returned."""
     out = console or Console(highlight=False)
     if not out.is_terminal:
         out.width = max(out.width, 150)  # piped or captured: keep the table readable
@@ -50,8 +59,50 @@ def run_eval(
         if problem:
             raise ValueError(problem)
 
+    guided = model.strip().casefold() == "guided"
+    who = (
+        ["llm"]
+        if llm_user is not None
+        else users or (["scripted", "natural"] if guided else ["scripted"])
+    )
+    runs: dict[str, EvalRun] = {}
+    for user in who:
+        runs[user] = _run(chosen, model, llm_user, settings, user, out)
+        out.print(summary_table(runs[user]))
+        s = runs[user].summary
+        out.print(
+            f"Overall ({user} user): recall {pct(s.recall)}, core recall {pct(s.core_recall)}, "
+            f"{num(s.core_turns, 1)} messages to a complete map (max {s.core_turns_max}), "
+            f"garbage {s.garbage} ({pct(s.garbage_share)}), clean {pct(s.clean_share)}, "
+            f"invented {s.invented} ({pct(s.invented_share)}), {num(s.turns_per_slot)} turns "
+            f"per slot, {s.redundant_questions} redundant questions, {s.errors} errors; fuzzy "
+            f"matching: {s.fuzzy}.",
+            markup=False,
+        )
+    first = runs[who[0]]
+    if json_path:
+        if len(runs) == 1:
+            text = first.model_dump_json(indent=2)
+        else:
+            text = json.dumps({u: r.model_dump(mode="json") for u, r in runs.items()}, indent=2)
+        _write(json_path, text + "\n")
+        out.print(f"Wrote {json_path}", markup=False)
+    if report_path:
+        _write(report_path, "\n".join(to_markdown(r) for r in runs.values()))
+        out.print(f"Wrote {report_path}", markup=False)
+    return first
+
+
+def _run(
+    chosen: list[Scenario],
+    model: str,
+    llm_user: BaseChatModel | None,
+    settings: Settings,
+    user: str,
+    out: Console,
+) -> EvalRun:
     with Progress(
-        TextColumn("[bold]eval[/bold] {task.description}"),
+        TextColumn(f"[bold]eval ({user} user)[/bold] {{task.description}}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -67,30 +118,22 @@ def run_eval(
             if done < len(ids):
                 progress.update(task, description=ids[done])
 
-        run = run_all(
-            chosen, model=model, user_model=llm_user, settings=settings, on_result=advance
+        return run_all(
+            chosen,
+            model=model,
+            user_model=llm_user,
+            settings=settings,
+            on_result=advance,
+            user=user if user != "llm" else "scripted",
         )
-    out.print(summary_table(run))
-    s = run.summary
-    out.print(
-        f"Overall: recall {pct(s.recall)}, invented {s.invented} ({pct(s.invented_share)}), "
-        f"{num(s.turns_per_slot)} turns per slot, {s.redundant_questions} redundant questions, "
-        f"{s.errors} errors; fuzzy matching: {s.fuzzy}.",
-        markup=False,
-    )
-    if json_path:
-        _write(json_path, run.model_dump_json(indent=2) + "\n")
-        out.print(f"Wrote {json_path}", markup=False)
-    if report_path:
-        _write(report_path, to_markdown(run))
-        out.print(f"Wrote {report_path}", markup=False)
-    return run
 
 
 def summary_table(run: EvalRun) -> Table:
     table = Table(title=f"evals: {run.summary.model}, {run.summary.user} user")
-    for column in ("scenario", "lang", "style", "recall", "invented", "turns", "turns/slot"):
+    for column in ("scenario", "lang", "style", "recall", "core", "garbage", "invented"):
         table.add_column(column)
+    for column in ("complete at", "turns", "turns/slot"):
+        table.add_column(column, justify="right")
     for column in ("redundant", "ideas/pain", "cited", "errors"):
         table.add_column(column, justify="right")
     for r in run.results:
@@ -103,7 +146,10 @@ def summary_table(run: EvalRun) -> Table:
             r.language,
             r.style,
             pct(m.recall),
+            pct(m.core_recall),
+            str(m.garbage),
             f"{m.invented}/{m.user_facts}",
+            str(m.core_turns) if m.core_turns is not None else "-",
             str(m.user_turns),
             num(m.turns_per_slot),
             str(m.redundant_questions),

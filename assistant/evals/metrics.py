@@ -7,8 +7,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from assistant.completeness import ASKED_STAGE_FIELDS, CONTEXT_FIELDS
-from assistant.evals.fuzzy import matches, similarity
+from assistant.completeness import (
+    ASKED_STAGE_FIELDS,
+    CONTEXT_FIELDS,
+    CORE_STAGE_FIELDS,
+    PERSONA_SLOTS,
+)
+from assistant.evals.fuzzy import matches, normalise, similarity
 from assistant.evals.phrasing import strip_if
 from assistant.evals.scenario import Scenario
 from assistant.gap import Gap
@@ -18,6 +23,17 @@ CONTEXT = CONTEXT_FIELDS
 PERSONA_SINGLE = ("name", "role", "tone")
 PERSONA_LISTS = ("quantitative", "qualitative", "goals", "challenges", "channels")
 STAGE_LISTS = ASKED_STAGE_FIELDS
+PERSONA_CORE = tuple(s.field for s in PERSONA_SLOTS if s.required)
+
+
+def is_core(where: str) -> bool:
+    """Whether a fact's place is part of a map's core (`completeness`)."""
+    g = Gap.parse(where)
+    if g.section == "persona":
+        return str(g.field) in PERSONA_CORE
+    if g.section == "stage":
+        return str(g.field) in CORE_STAGE_FIELDS
+    return True
 
 
 @dataclass(frozen=True)
@@ -122,8 +138,11 @@ def stage_alignment(scenario: Scenario, journey: JourneyMap) -> dict[int, int]:
     return aligned
 
 
-def recall(scenario: Scenario, journey: JourneyMap, if_words: list[str]) -> Recall:
-    """Brief items found in the same place on the map (the same stage and field)."""
+def recall(
+    scenario: Scenario, journey: JourneyMap, if_words: list[str], core_only: bool = False
+) -> Recall:
+    """Brief items found in the same place on the map (the same stage and field); with
+    `core_only`, only the brief's items of core fields count."""
     aligned = stage_alignment(scenario, journey)
     found: dict[str, list[Fact]] = {}
     for fact in map_facts(journey):
@@ -132,6 +151,8 @@ def recall(scenario: Scenario, journey: JourneyMap, if_words: list[str]) -> Reca
     recalled = checked = correct = 0
     missed = []
     facts = brief_facts(scenario, if_words)
+    if core_only:
+        facts = [f for f in facts if is_core(f.where)]
     for fact in facts:
         where = fact.where
         if where.startswith("stage:"):
@@ -181,6 +202,50 @@ def invented(scenario: Scenario, journey: JourneyMap, if_words: list[str]) -> li
         if not any(matches(fact.text, b.text) for b in ordered):
             made_up.append(f"{fact.where}: {fact.text}")
     return made_up
+
+
+CLEAN = 0.85
+"""Whole-item similarity at or above which a recorded item is clean (nothing attached)."""
+
+
+class Placement(BaseModel):
+    """The map's user facts judged against the brief, place by place."""
+
+    garbage: list[str] = Field(default_factory=list)
+    """Items that match no brief item in the same stage and field: hedges, fragments,
+    commands recorded as facts, facts in the wrong field, made-up facts."""
+    clean: int = 0
+    """Items whose whole text is close to a brief item of that place (no hedge attached)."""
+    total: int = 0
+
+
+def placement(scenario: Scenario, journey: JourneyMap, if_words: list[str]) -> Placement:
+    """Every user fact on the map against the brief items of the same place."""
+    aligned = stage_alignment(scenario, journey)
+    brief: dict[str, list[Fact]] = {}
+    for fact in brief_facts(scenario, if_words):
+        where = fact.where
+        if where.startswith("stage:"):
+            g = Gap.parse(where)
+            target = aligned.get(g.stage or 0)
+            where = Gap.of_stage(target, str(g.field)) if target else ""
+        brief.setdefault(where, []).append(fact)
+    result = Placement()
+    for fact in map_facts(journey):
+        result.total += 1
+        there = brief.get(fact.where, [])
+        if not any(matches(fact.text, b.text) for b in there):
+            result.garbage.append(f"{fact.where}: {fact.text}")
+            continue
+        whole = max(_whole(fact.text, b.text) for b in there)
+        result.clean += int(whole >= CLEAN)
+    return result
+
+
+def _whole(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(normalise(a), normalise(b))) / 100.0
 
 
 def ideas(journey: JourneyMap) -> tuple[int, int, int]:

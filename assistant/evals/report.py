@@ -32,6 +32,12 @@ def to_markdown(run: EvalRun, *, details: int = 5) -> str:
         "| metric | value |",
         "|---|---|",
         f"| field recall (mean) | {pct(s.recall)} |",
+        f"| core recall (mean; the fields a complete map needs) | {pct(s.core_recall)} |",
+        f"| user messages to a complete map (mean / max) | {num(s.core_turns, 1)} / "
+        f"{s.core_turns_max if s.core_turns_max is not None else 'n/a'} |",
+        f"| garbage items (not at their place in the brief; total, share) | {s.garbage} "
+        f"({pct(s.garbage_share)}) |",
+        f"| clean items (whole text close to the brief's) | {pct(s.clean_share)} |",
         f"| detail accuracy (department, score, severity, risk) | {pct(s.detail_accuracy)} |",
         f"| invented facts (total, share of user facts) | {s.invented} ({pct(s.invented_share)}) |",
         f"| completed interviews | {pct(s.completed_share)} |",
@@ -81,6 +87,7 @@ def _details(r: ScenarioResult, limit: int) -> list[str]:
     for title, items in (
         ("Missed", r.missed),
         ("Invented", r.invented_items),
+        ("Garbage", r.garbage_items),
         ("Errors", r.error_samples),
     ):
         if items:

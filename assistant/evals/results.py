@@ -35,15 +35,24 @@ class Metrics(BaseModel):
     recalled: int
     brief_items: int
     recall_by_part: dict[str, float] = Field(default_factory=dict)
+    core_recall: float = 0.0
+    """Recall of the brief's core fields only (what a complete map must hold)."""
     detail_accuracy: float | None = None
     """Of recalled items with a detail (department, score, severity, risk): share correct."""
     user_facts: int
     """Items the map records as the user's facts."""
     invented: int
     """User facts that match nothing in the brief."""
+    garbage: int = 0
+    """User facts that match no brief item of their own stage and field (hedges, fragments,
+    commands recorded, facts in the wrong field, made up)."""
+    clean_share: float = 0.0
+    """User facts whose whole text is close to a brief item of their place (no hedge kept)."""
     completed: bool
     """The assistant had nothing left to ask before the turn cap."""
     user_turns: int
+    core_turns: int | None = None
+    """User messages until the map was first complete (None: never complete)."""
     required_slots: int
     turns_per_slot: float
     percent: int
@@ -78,6 +87,7 @@ class ScenarioResult(BaseModel):
     metrics: Metrics | None = None
     missed: list[str] = Field(default_factory=list)
     invented_items: list[str] = Field(default_factory=list)
+    garbage_items: list[str] = Field(default_factory=list)
     error_samples: list[str] = Field(default_factory=list)
     transcript: list[Turn] = Field(default_factory=list)
 
@@ -91,11 +101,19 @@ class Summary(BaseModel):
     scenarios: int
     ran: int
     recall: float = 0.0
+    core_recall: float = 0.0
     detail_accuracy: float | None = None
     invented: int = 0
     invented_share: float = 0.0
+    garbage: int = 0
+    garbage_share: float = 0.0
+    scenario_garbage_max: int = 0
+    clean_share: float = 0.0
     completed_share: float = 0.0
     user_turns: float = 0.0
+    core_turns: float | None = None
+    """Mean user messages to a complete map, over the scenarios that reached one."""
+    core_turns_max: int | None = None
     turns_per_slot: float = 0.0
     redundant_questions: int = 0
     reasked: int = 0
@@ -122,12 +140,20 @@ def summarise(results: list[ScenarioResult], model: str, user: str, fuzzy: str) 
     details = [m.detail_accuracy for m in ran if m.detail_accuracy is not None]
     tokens = [m.tokens_per_turn for m in ran if m.tokens_per_turn is not None]
     facts = sum(m.user_facts for m in ran)
+    cores = [m.core_turns for m in ran if m.core_turns is not None]
     return summary.model_copy(
         update={
             "recall": mean(m.recall for m in ran),
+            "core_recall": mean(m.core_recall for m in ran),
+            "core_turns": mean(cores) if cores else None,
+            "core_turns_max": max(cores) if cores else None,
             "detail_accuracy": mean(details) if details else None,
             "invented": sum(m.invented for m in ran),
             "invented_share": sum(m.invented for m in ran) / facts if facts else 0.0,
+            "garbage": sum(m.garbage for m in ran),
+            "garbage_share": sum(m.garbage for m in ran) / facts if facts else 0.0,
+            "scenario_garbage_max": max(m.garbage for m in ran),
+            "clean_share": mean(m.clean_share for m in ran),
             "completed_share": mean(float(m.completed) for m in ran),
             "user_turns": mean(m.user_turns for m in ran),
             "turns_per_slot": mean(m.turns_per_slot for m in ran),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import completeness
 from assistant.evals import metrics as m
 from assistant.evals.fuzzy import BACKEND
+from assistant.evals.natural_user import NaturalUser
 from assistant.evals.phrasing import Phrasebook
 from assistant.evals.results import EvalRun, Metrics, ScenarioResult, Turn, summarise
 from assistant.evals.scenario import Scenario
@@ -31,16 +32,21 @@ def run_all(
     user_model: BaseChatModel | None = None,
     settings: Settings | None = None,
     on_result: Progress | None = None,
+    user: str = "scripted",
 ) -> EvalRun:
-    """Run every scenario (each in its own temporary workspace) and summarise."""
+    """Run every scenario (each in its own temporary workspace) and summarise. `user` is the
+    simulated user without a model: `scripted` (the deterministic regression check, in the
+    engine's grammar) or `natural` (hedges, several facts per message, corrections...)."""
     results = []
     for scenario in scenarios:
-        result = run_scenario(scenario, model=model, user_model=user_model, settings=settings)
+        result = run_scenario(
+            scenario, model=model, user_model=user_model, settings=settings, user=user
+        )
         results.append(result)
         if on_result:
             on_result(result)
-    user = "llm" if user_model is not None else "scripted"
-    return EvalRun(summary=summarise(results, model, user, BACKEND), results=results)
+    who = "llm" if user_model is not None else user
+    return EvalRun(summary=summarise(results, model, who, BACKEND), results=results)
 
 
 def run_scenario(
@@ -50,6 +56,7 @@ def run_scenario(
     user_model: BaseChatModel | None = None,
     settings: Settings | None = None,
     max_turns: int | None = None,
+    user: str = "scripted",
 ) -> ScenarioResult:
     """One interview with a simulated user; a crash is reported, never raised."""
     base = {"id": scenario.id, "language": scenario.language, "style": scenario.style}
@@ -59,11 +66,13 @@ def run_scenario(
         reason = f"no guided interview texts for '{scenario.language}' ({exc})"
         return ScenarioResult(**base, status="skipped", reason=reason)
     guided = model.strip().casefold() == "guided"
-    user: SimulatedUser = (
-        LLMUser(scenario, user_model, book)
-        if user_model is not None
-        else ScriptedUser(scenario, book, read_wording=not guided)
-    )
+    player: SimulatedUser
+    if user_model is not None:
+        player = LLMUser(scenario, user_model, book)
+    elif user == "natural":
+        player = NaturalUser(scenario, book)
+    else:
+        player = ScriptedUser(scenario, book, read_wording=not guided)
     settings = settings or get_settings()
     with tempfile.TemporaryDirectory(prefix=f"journey-eval-{scenario.id}-") as home:
         try:
@@ -76,13 +85,15 @@ def run_scenario(
                 settings=settings,
             )
             cap = max_turns or 4 * _asked_slots(scenario) + 30
-            transcript, replies = _converse(session, user, cap)
+            transcript, replies, core_turns, asked_turns = _converse(session, player, cap)
         except Exception as exc:  # an eval reports a crash and moves on to the next scenario
             return ScenarioResult(**base, status="crashed", reason=f"{type(exc).__name__}: {exc}")
         journey = session.map
     if_words = list(book.words["if"])
     rec = m.recall(scenario, journey, if_words)
+    core = m.recall(scenario, journey, if_words, core_only=True)
     made_up = m.invented(scenario, journey, if_words)
+    placed = m.placement(scenario, journey, if_words)
     n_ideas, n_pains, linked = m.ideas(journey)
     final = completeness.status(journey)
     turns = len(transcript)
@@ -94,18 +105,23 @@ def run_scenario(
         recalled=rec.recalled,
         brief_items=rec.total,
         recall_by_part=rec.by_part,
+        core_recall=core.recalled / core.total if core.total else 0.0,
         detail_accuracy=rec.detail_correct / rec.detail_checked if rec.detail_checked else None,
         user_facts=len(m.map_facts(journey)),
         invented=len(made_up),
+        garbage=len(placed.garbage),
+        clean_share=placed.clean / placed.total if placed.total else 0.0,
         completed=bool(replies) and replies[-1].gap is None,
         user_turns=turns,
+        core_turns=core_turns,
         required_slots=final.total,
-        turns_per_slot=turns / final.total if final.total else 0.0,
+        # the core interview: messages until nothing core was left to ask, per core slot
+        turns_per_slot=(asked_turns or turns) / final.total if final.total else 0.0,
         percent=final.percent,
         redundant_questions=sum(1 for t in transcript if t.asked == "redundant"),
         reasked=_reasked(transcript),
-        stuck=getattr(user, "stuck", 0),
-        asides_recorded=getattr(user, "asides_recorded", 0),
+        stuck=getattr(player, "stuck", 0),
+        asides_recorded=getattr(player, "asides_recorded", 0),
         ideas=n_ideas,
         pain_points=n_pains,
         ideas_per_pain=n_ideas / n_pains if n_pains else 0.0,
@@ -116,7 +132,7 @@ def run_scenario(
         latency_ms_mean=sum(latencies) / len(latencies),
         latency_ms_max=max(latencies),
         tokens_per_turn=sum(tokens) / len(tokens) if tokens else None,
-        user_tokens=getattr(user, "tokens", None),
+        user_tokens=getattr(player, "tokens", None),
     )
     return ScenarioResult(
         **base,
@@ -124,18 +140,26 @@ def run_scenario(
         metrics=metrics,
         missed=rec.missed,
         invented_items=made_up,
+        garbage_items=placed.garbage,
         error_samples=errors[:10],
         transcript=transcript,
     )
 
 
-def _converse(session: Session, user: SimulatedUser, cap: int) -> tuple[list[Turn], list[Reply]]:
-    """Alternate user and assistant until nothing is left to ask, the user stops, or the cap."""
+def _converse(
+    session: Session, user: SimulatedUser, cap: int
+) -> tuple[list[Turn], list[Reply], int | None, int | None]:
+    """Alternate user and assistant until the user stops (nothing is asked and nothing more
+    to add: a user may still answer the offer of optional fields), 'done', or the cap.
+    Also returns the user messages after which the map was first complete, and after which
+    nothing core was first left to ask (complete, or the rest skipped)."""
     reply = session.start()
     replies = [reply]
     transcript: list[Turn] = []
     answered: set[str] = set()
-    while reply.gap is not None and not reply.done and len(transcript) < cap:
+    core_turns: int | None = None
+    asked_turns: int | None = None
+    while not reply.done and len(transcript) < cap:
         message = user.answer(reply, session.map)
         if message is None:
             break
@@ -161,7 +185,11 @@ def _converse(session: Session, user: SimulatedUser, cap: int) -> tuple[list[Tur
                 tokens=_tokens(reply, session),
             )
         )
-    return transcript, replies
+        if core_turns is None and reply.status.complete:
+            core_turns = len(transcript)
+        if asked_turns is None and reply.gap is None:
+            asked_turns = len(transcript)
+    return transcript, replies, core_turns, asked_turns
 
 
 def _settled(journey: Any, gap: str) -> bool:

@@ -17,7 +17,14 @@ from assistant.language import Language
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 Style = Literal[
-    "terse", "verbose", "rambling", "unsure", "corrects_itself", "off_topic", "multi_answer"
+    "terse",
+    "verbose",
+    "rambling",
+    "unsure",
+    "corrects_itself",
+    "off_topic",
+    "multi_answer",
+    "natural",
 ]
 """How the simulated user talks (see `assistant/evals/styles.py`)."""
 

@@ -62,7 +62,9 @@ class ScriptedUser:
         self.idea_verdicts = 0
         """Content-idea offers the user answered."""
         self.kind = "answer"
-        """What the last message was: answer, dont_know, skip, aside, correction, verdict."""
+        """What the last message was: answer, dont_know, skip, aside, correction, verdict,
+        choice."""
+        self.optional_chosen = False
 
     def answer(self, reply: Reply, journey: JourneyMap) -> str | None:
         self.kind = "answer"
@@ -77,7 +79,7 @@ class ScriptedUser:
         if self.read_wording:
             gap = gap_from_wording(reply.text, journey, self.book) or gap
         if gap is None:
-            return None
+            return self._optional_choice(reply)
         if self.tries[gap] >= 2:
             self.stuck += 1
             self.tries[gap] = 0
@@ -103,6 +105,18 @@ class ScriptedUser:
             return self.book.dont_know(index if self.style == "unsure" else 0)
         return self._styled(brief_gap, items)
 
+    def _optional_choice(self, reply: Reply) -> str | None:
+        """Once nothing core is left to ask the engine offers the optional fields (when no
+        ideas await a verdict): this user knows the whole brief and adds them all, once."""
+        status = reply.status
+        if self.optional_chosen or reply.offer is not None:
+            return None
+        if reply.gap is not None or not status.optional:
+            return None
+        self.optional_chosen = True
+        self.kind = "choice"
+        return str(self.book.texts["optional"]["all"][0])
+
     def _idea_verdict(self, reply: Reply) -> str | None:
         """The guided engine offers content ideas after a stage's pain points and waits for a
         verdict (its reply still carries the next gap): this user keeps them all."""
@@ -113,23 +127,7 @@ class ScriptedUser:
         return str(ideas["words"]["accept_all"][0])
 
     def _brief_gap(self, gap: str, journey: JourneyMap) -> str:
-        """The gap in the brief's stage numbering: a person answers about the stage the
-        question names, so map stage N is found in the brief by name (by position only when
-        the map has as many stages as the brief); `stage:0:...` when no brief stage fits."""
-        g = Gap.parse(gap)
-        if g.section != "stage" or g.stage is None:
-            return gap
-        number = g.stage
-        if not 1 <= number <= len(journey.stages):
-            return gap
-        name = journey.stages[number - 1].name
-        scored = [(similarity(name, s.name), i) for i, s in enumerate(self.scenario.stages, 1)]
-        best = max(scored)
-        if best[0] >= THRESHOLD:
-            return Gap.of_stage(best[1], str(g.field))
-        if len(journey.stages) == len(self.scenario.stages):
-            return gap
-        return Gap.of_stage(0, str(g.field))
+        return brief_gap(self.scenario, gap, journey)
 
     # styles ------------------------------------------------------------------------------
     def _styled(self, gap: str, items: list[str]) -> str:
@@ -207,6 +205,26 @@ class ScriptedUser:
             if other_items:
                 return self.plain(other_gap, other_items)
         return None
+
+
+def brief_gap(scenario: Scenario, gap: str, journey: JourneyMap) -> str:
+    """The gap in the brief's stage numbering: a person answers about the stage the question
+    names, so map stage N is found in the brief by name (by position only when the map has as
+    many stages as the brief); `stage:0:...` when no brief stage fits."""
+    g = Gap.parse(gap)
+    if g.section != "stage" or g.stage is None:
+        return gap
+    number = g.stage
+    if not 1 <= number <= len(journey.stages):
+        return gap
+    name = journey.stages[number - 1].name
+    scored = [(similarity(name, s.name), i) for i, s in enumerate(scenario.stages, 1)]
+    best = max(scored)
+    if best[0] >= THRESHOLD:
+        return Gap.of_stage(best[1], str(g.field))
+    if len(journey.stages) == len(scenario.stages):
+        return gap
+    return Gap.of_stage(0, str(g.field))
 
 
 class LLMUser:

@@ -67,6 +67,31 @@ def idea_verdict(text: str, language: str, count: int) -> parse.Verdict | None:
     return None
 
 
+def verdict_without_offer(text: str, language: str) -> bool:
+    """'I like 1 and 3' or 'accept 2' while no ideas are on offer: a reply to an offer, not an
+    answer. Only short messages made of idea numbers and verdict words count."""
+    low = S.restore(text).casefold().replace("’", "'")
+    if len(low.split()) > 10 or re.search(r"[+\-−–]\s?\d", low):
+        return False
+    if not intents.NUMBER.search(low) or idea_verdict(text, language, 9) is None:
+        return False
+    d = lexicon.data(language).get("ideas", {})
+    rest = intents.NUMBER.sub(" ", low)
+    for key in ("positive", "negative", "all", "none", "except"):
+        for pattern in d.get(key, []):
+            rest = re.sub(pattern, " ", rest, flags=re.IGNORECASE)
+    if rest == intents.NUMBER.sub(" ", low):
+        return False  # a bare number is an answer ('2')
+    # 'like 2' may be a score: one number needs a word about ideas or a verdict verb
+    scored = lexicon.words_re(language, "score_words").sub(" ", intents.NUMBER.sub(" ", low))
+    ideas = lexicon.words_re(language, "idea_words")
+    if len(set(intents.NUMBER.findall(low))) < 2 and not ideas.search(low) and scored == rest:
+        return False
+    rest = lexicon.words_re(language, "list_joiners").sub(" ", rest)
+    rest = ideas.sub(" ", rest)
+    return len(re.findall(r"\w+", rest)) <= 3
+
+
 def decide_ideas(session: Conversation, offer: Offer, verdict: parse.Verdict) -> Done:
     turn = ideas_step.decide(
         session,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import completeness, prompts, render, tips
 from assistant.conversation import Conversation, Reply
 from assistant.gap import Gap
-from assistant.guided import evidence_step, ideas_step, natural, parse
+from assistant.guided import evidence_step, ideas_step, natural, optional, parse
 from assistant.guided.answers import AnswerWriter
 
 if TYPE_CHECKING:
@@ -79,9 +79,14 @@ class GuidedEngine:
             notes.append(prompts.fill(msg["truncated"], chars=f"{len(raw):,}"))
         answer = raw.strip()
         state = session.state
-        gap = state.asked or completeness.next_gap(session.map)
+        gap = state.asked or completeness.next_gap(session.map, optional=state.optional)
         if not answer:
             return self._finish(session, [msg["empty"].split("{question}")[0].strip()], [], [])
+        offered, state.optional_offered = state.optional_offered, False
+        if offered:
+            chosen = optional.read_choice(session, answer)
+            if chosen is not None:
+                return self._choose_optional(session, chosen)
         understood = natural.before(self, session, answer, gap)
         if understood is not None:
             return understood
@@ -217,7 +222,11 @@ class GuidedEngine:
     ) -> Reply:
         journey = session.map
         state = session.state
-        gap = state.asked if ask_again and state.asked else completeness.next_gap(journey)
+        gap = (
+            state.asked
+            if ask_again and state.asked
+            else completeness.next_gap(journey, optional=state.optional)
+        )
         if not ask_again or not state.asked:
             state.asked = gap
         if gap in state.history:
@@ -245,12 +254,39 @@ class GuidedEngine:
             missing = sum(len(s.missing) for s in status.sections)
             text = _closing(t["messages"], key, session)
             parts.append(prompts.fill(text, map=journey.name, n=missing))
+            # Nothing core left to ask (filled, or skipped by the person): the optional fields
+            # are offered, never demanded; not beside an open offer of ideas (one verdict at a
+            # time).
+            more = optional.offer(session) if state.offer is None else None
+            if more:
+                parts.append(more)
+                state.optional_offered = True
         reply = self._reply("\n\n".join(parts), gap, session)
         reply.results = [r for r in results if r.changed]
         reply.recorded = [r.text for r in reply.results]
         reply.errors, reply.citations = errors, citations
         reply.offer = session.open_offer()
         return reply
+
+    def _choose_optional(self, session: Conversation, chosen: optional.Choice) -> Reply:
+        """The reply to the offer of optional fields: ask the chosen ones, or close."""
+        t = prompts.guided(session.language)
+        state = session.state
+        if chosen == "declined":
+            state.optional_declined = True
+            status = completeness.status(session.map)
+            closing = prompts.fill(
+                _closing(t["messages"], "done", session),
+                map=session.map.name,
+                percent=status.percent,
+            )
+            text = f"{t['optional']['declined']} {closing}" if status.complete else closing
+            return self._reply(text, None, session, done=True)
+        state.optional = [*state.optional, *(f for f in chosen if f not in state.optional)]
+        state.asked = None
+        names = [optional.label(t, f) for f in chosen]
+        line = prompts.fill(t["optional"]["chosen"], fields=", ".join(names))
+        return self._finish(session, [line], [], [])
 
     def _evidence(self, session: Conversation, gap: str | None) -> Reply:
         """List what the research says about the current stage, as pending suggestions."""

@@ -47,9 +47,9 @@ def stage_mentions(text: str, names: list[str]) -> list[tuple[int, int]]:
         target = name.casefold()
         if len(target) < 3:
             continue
-        exact = low.find(target)
-        if exact >= 0:
-            found[number] = exact
+        whole = re.search(rf"(?<!\w){re.escape(target)}(?!\w)", low)  # 'Orders' not in 'Reorders'
+        if whole:
+            found[number] = whole.start()
             continue
         if len(target) >= 5:
             align = fuzz.partial_ratio_alignment(target, low)
@@ -118,7 +118,13 @@ def stage_command(text: str, language: str, names: list[str]) -> Intent | None:
     low = text.casefold()
     quoted = quotes(text)
     existing = {n.casefold() for n in names}
-    new = [q for q in quoted if q.casefold() not in existing]
+    # a quoted name that is an existing one inflected ('Prezentację') is no new name
+    new = [
+        q
+        for q in quoted
+        if q.casefold() not in existing
+        and not any(fuzz.ratio(q.casefold(), n) >= 80 for n in existing)
+    ]
     mentions = stage_mentions(_without(text, new), names)
     stages = [n for _, n in mentions]
     has_word = bool(re.search(lexicon.data(language).get("stage_word", r"(?!x)x"), low))
@@ -132,6 +138,9 @@ def stage_command(text: str, language: str, names: list[str]) -> Intent | None:
         return Intent("add_stage", stages=stages, names=new[:1], position=_position(low, language))
     if said("move") and len(stages) >= 2:
         return Intent("move_stage", stages=stages, position=_position(low, language))
+    if said("remove") and len(stages) > 1:
+        # 'drop Onboarding, it is part of Setup': the stage in the verb's own clause
+        stages = _in_verb_clause(text, language, "remove", mentions)
     if (
         said("remove")
         and len(stages) == 1
@@ -139,6 +148,20 @@ def stage_command(text: str, language: str, names: list[str]) -> Intent | None:
     ):
         return Intent("remove_stage", stages=stages)
     return None
+
+
+def _in_verb_clause(
+    text: str, language: str, key: str, mentions: list[tuple[int, int]]
+) -> list[int]:
+    """The stages named in the same clause as the command verb of `key`."""
+    verb = lexicon.any_match(language, key, text.casefold())
+    if verb is None:
+        return []
+    bounds = [0, *(m.end() for m in re.finditer(r"[,;.:!?–—]", text)), len(text) + 1]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if start <= verb.start() < end:
+            return [n for pos, n in mentions if start <= pos < end]
+    return []
 
 
 def _capitalised(text: str, names: list[str], number: int) -> bool:

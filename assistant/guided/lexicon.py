@@ -64,7 +64,8 @@ def any_match(language: str, key: str, text: str) -> re.Match[str] | None:
 def lead_in_re(language: str) -> re.Pattern[str]:
     """Lead-ins and hedges at the start, followed by punctuation or a space."""
     body = phrase_regex(data(language).get("lead_ins", []))
-    return re.compile(rf"^\s*(?:{body})(?:\s*[,.:;!?…–—-]+\s*|\s+|$)", re.IGNORECASE)
+    # a sign before a digit is a score's, not punctuation: 'tipo -1' keeps '-1'
+    return re.compile(rf"^\s*(?:{body})(?:\s*[,.:;!?…–—-]+(?![0-9])\s*|\s+|$)", re.IGNORECASE)
 
 
 @cache

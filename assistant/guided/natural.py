@@ -76,6 +76,11 @@ def before(
             offer, state.offer = state.offer, None
             lines, results, errors = edits.decide_ideas(session, offer, verdict)
             return engine._finish(session, lines, results, errors, ask_again=True)
+    if (state.offer is None or state.offer.kind != "ideas") and edits.verdict_without_offer(
+        answer, language
+    ):
+        line = lexicon.data(language).get("say", {}).get("no_offer", "")
+        return engine._finish(session, [line], [], [], ask_again=True)
     if _legacy(answer, t):
         return None
     section, field, number = gap_parts(gap)
@@ -125,7 +130,8 @@ def _answer_question(
     else:
         tip = engine.tipper(session, gap) if engine.tipper and gap else None
         if tip is not None:
-            text, cited = f"{tip[0]} [{tip[1]}]", [tip[1]]
+            # the tip names its card in words; the id travels in the citations, not the text
+            text, cited = tip[0], [tip[1]]
             session.state.last_tip = tip[1]
         else:
             text = t["messages"]["help"]

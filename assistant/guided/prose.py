@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from assistant.guided import lexicon, sentences
 
@@ -32,6 +33,11 @@ def _rest(text: str, language: str, extra: re.Pattern[str] | None = None) -> str
     return re.sub(r"[\s,.;:!?()…\-–—'\"]+", " ", rest).strip()
 
 
+def content(text: str, language: str) -> str:
+    """What a part says once fillers ('like', 'I'd say', 'the one') are gone; '' for none."""
+    return _rest(text, language)
+
+
 def score_of(text: str, language: str) -> tuple[int | None, str]:
     """An explicit score in the text and the text without it: '-1', 'like a +2', 'metterei 0'."""
     match = SIGNED.search(text)
@@ -55,6 +61,23 @@ def _cut(text: str, match: re.Match[str], lead: str = "") -> str:
     return f"{left} {right}".strip(" ,") if right.strip(" .,") else left
 
 
+@cache
+def _phrases_re(language: str) -> re.Pattern[str]:
+    words = [w for v in lexicon.data(language).get("score_phrases", {}).values() for w in v]
+    return re.compile(rf"(?<![\w])(?:{lexicon.phrase_regex(words)})(?![\w])", re.IGNORECASE)
+
+
+def worded_score(text: str, language: str) -> int | None:
+    """A score said in words ('slightly negative' -1), the longest phrase winning."""
+    best: tuple[int, int] | None = None
+    for value, phrases in lexicon.data(language).get("score_phrases", {}).items():
+        for phrase in phrases:
+            pattern = rf"(?<![\w]){lexicon.phrase_regex([phrase])}(?![\w])"
+            if re.search(pattern, text, re.IGNORECASE) and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), int(value))
+    return best[1] if best else None
+
+
 def severity_of(text: str, language: str) -> int | None:
     for level, pattern in lexicon.severity_levels(language):
         if pattern.search(text):
@@ -69,6 +92,9 @@ def risk_of(text: str, language: str) -> str | None:
     return None
 
 
+RISK_OF = {1: "low", 2: "medium", 3: "high"}
+
+
 @dataclass
 class Remark:
     """A part that only qualifies the previous item."""
@@ -77,6 +103,8 @@ class Remark:
     severity: int | None = None
     risk: str | None = None
     department: str | None = None
+    item: str | None = None
+    """The item a department remark names ('the website, marketing runs it'), if it names one."""
 
 
 def remark(text: str, language: str) -> Remark | None:
@@ -87,6 +115,10 @@ def remark(text: str, language: str) -> Remark | None:
     score, without = score_of(plain, language)
     if score is not None and not _rest(without, language):
         return Remark(score=score)
+    if score is None:
+        worded = worded_score(plain, language)
+        if worded is not None and not _rest(plain, language, _phrases_re(language)):
+            return Remark(score=worded)  # 'pretty negative overall', 'il massimo del negativo'
     risk_rest = _rest(plain, language, _levels_re(language, "risk"))
     if (
         not risk_rest
@@ -97,10 +129,16 @@ def remark(text: str, language: str) -> Remark | None:
     sev_rest = _rest(plain, language, _levels_re(language, "severity"))
     if not sev_rest and severity_of(plain, language):
         level = severity_of(plain, language)
-        return Remark(severity=level, risk={1: "low", 2: "medium", 3: "high"}[level or 2])
-    dept = department_remark(plain, language)
+        return Remark(severity=level, risk=RISK_OF[level or 2])
+    dept, item = department_remark(plain, language)
     if dept:
-        return Remark(department=dept)
+        return Remark(department=dept, item=item)
+    lead = lexicon.any_match(language, "severity_lead", plain)
+    level = severity_of(plain, language) if lead and lead.start() == 0 else None
+    if level:
+        # 'that's a huge one (IT owns the portal)', 'e questo per lui è grave perché...'
+        _, owner = department_in(plain, language)
+        return Remark(severity=level, risk=RISK_OF[level], department=owner)
     return None
 
 
@@ -114,13 +152,16 @@ def _levels_re(language: str, key: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{lexicon.phrase_regex(words)})(?![\w])", re.IGNORECASE)
 
 
-def department_remark(text: str, language: str) -> str | None:
-    """A whole part that names who owns the previous touchpoint ('IT owns the portal')."""
+def department_remark(text: str, language: str) -> tuple[str | None, str | None]:
+    """A whole part that names who owns a touchpoint ('IT owns the portal'): the department,
+    and the item it names when the pattern has an `item` group ('il sito lo gestisce X')."""
     for pattern in lexicon.patterns(language, "department_remarks"):
         found = pattern.match(text.strip(" .()"))
         if found:
-            return found.group("dept").strip()
-    return None
+            item = found.groupdict().get("item")
+            item = sentences.clean(item, language) if item else None
+            return found.group("dept").strip(), item or None
+    return None, None
 
 
 def department_in(text: str, language: str) -> tuple[str, str | None]:
@@ -128,7 +169,8 @@ def department_in(text: str, language: str) -> tuple[str, str | None]:
     for pattern in lexicon.patterns(language, "department_patterns"):
         found = pattern.search(text)
         if found and found.group("dept").strip():
-            body = (text[: found.start()] + text[found.end() :]).strip(" ,-–—")
+            body = " ".join((text[: found.start()] + " " + text[found.end() :]).split())
+            body = body.strip(" ,-–—")
             dept = found.group("dept").strip()
             if body and len(dept.split()) <= 5:
                 return body, dept

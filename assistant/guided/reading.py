@@ -97,21 +97,29 @@ def _context(text: str, name: str, language: str) -> list[Fact]:
         return [Fact("context", "market", market)] if market else []
     if name == "company":
         facts = []
-        rest = text
+        body = S.strip_lead(text.strip(), language)
+        rest = ""
         for pattern in d.get("company_patterns", []):
-            found = re.search(pattern, S.strip_lead(text.strip(), language))
+            found = re.search(pattern, body)
             if found:
-                facts.append(Fact("context", "company", found.group("name").strip(" .,!")))
-                rest = S.strip_lead(text.strip(), language)[found.end() :]
+                company = re.split(r"\.\s", found.group("name"))[0]  # 'Acme. We sell' -> 'Acme'
+                rest = body[found.start("name") + len(company) :]
+                facts.append(Fact("context", "company", company.strip(" .,!")))
                 break
         if not facts:
-            return [Fact("context", "company", first_value(text, language))]
-        for sentence in S.sentences(rest):
+            company = first_value(text, language)
+            facts.append(Fact("context", "company", company))
+            first = S.restore(S.sentences(body)[0]) if S.sentences(body) else body
+            rest = body[len(first) :] if S.clean(first, language) == company else ""
+        origin = d.get("company_origin")  # 'Acme from Leeds' -> 'Acme'
+        if origin:
+            facts[0].value = re.sub(origin, "", str(facts[0].value)).strip() or facts[0].value
+        for sentence in S.sentences(rest.lstrip(" .!")):
             plain = S.clean(S.restore(sentence), language)
             if plain and lexicon.any_match(language, "product_cues", plain):
                 facts.append(Fact("context", "product", product_text(plain, language)))
                 break
-        return facts
+        return facts + _market_said(rest, language)
     if name == "product":
         value = first_value(text, language, cut_dash=False)
         facts = []
@@ -119,14 +127,33 @@ def _context(text: str, name: str, language: str) -> list[Fact]:
         if found:
             facts.append(Fact("context", "company", found.group("name"), {"if_empty": True}))
             value = found.group("rest")
-        return [*facts, Fact("context", "product", product_text(value, language))]
+        product = Fact("context", "product", product_text(value, language))
+        return [*facts, product, *_market_said(text, language)]
     return [Fact("context", name, first_value(text, language, cut_dash=False))]
 
 
+def _market_said(text: str, language: str) -> list[Fact]:
+    """The market said along the way ('we only sell to clinics', 'quindi B2B'), for the map
+    while its market is still empty."""
+    for sentence in S.sentences(text):
+        plain = S.restore(sentence)
+        clause = lexicon.any_match(language, "market_cues", plain)
+        if clause:
+            market = market_of(plain[clause.start() :], language)
+            if market:
+                return [Fact("context", "market", market, {"if_empty": True})]
+    return []
+
+
 def product_text(text: str, language: str) -> str:
+    """What the company sells: without 'we make' and the market clause ('and we only sell to
+    X')."""
     pattern = lexicon.data(language).get("product_prefix")
     if pattern:
         text = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE)
+    clause = lexicon.any_match(language, "market_cues", text)
+    if clause and clause.start() > 3:
+        text = re.sub(r"[\s,]+(?:and|e|i|oraz|ed)?\s*$", "", text[: clause.start()])
     return text.strip(" ,.")
 
 
@@ -166,9 +193,17 @@ def _persona_single(text: str, name: str, language: str) -> list[Fact]:
             head = re.split(r"\s+[–—-]+\s+|,|:|\(", S.restore(S.strip_lead(first, language)))[0]
             value = S.clean(head, language)
             rest = text[text.find(head) + len(head) :] if head in text else ""
+            if re.search(r"[.!]\s*$", head):
+                rest = f". {rest}"  # the name was a sentence of its own
         value = S.clean(value, language).strip("'\"“”«»„")
         facts = [Fact("persona", "name", value)]
-        return facts + _persona_facts(rest, language)
+        about = [
+            f
+            for f in _persona_facts(rest, language, with_role=True)
+            if value.casefold() not in str(_text(f)).casefold()  # 'Ola. Just Ola'
+            and not lexicon.any_match(language, "name_remarks", str(_text(f)))
+        ]
+        return facts + about
     value = first_value(text, language, cut_dash=name != "tone")
     if name == "role":
         pattern = d.get("role_prefix")
@@ -177,15 +212,59 @@ def _persona_single(text: str, name: str, language: str) -> list[Fact]:
     return [Fact("persona", name, value)]
 
 
-def _persona_facts(text: str, language: str) -> list[Fact]:
-    """What is said with a persona's name: numbers go to quantitative, the rest qualitative."""
-    out = []
+def _persona_facts(text: str, language: str, with_role: bool = False) -> list[Fact]:
+    """What is said with a persona's name: numbers go to quantitative, the rest qualitative;
+    with `with_role`, the first description that is not a number or a 'she's...' clause is
+    the role (kept only while the map has none): 'Marco, owner of a garage, 50'."""
+    out: list[Fact] = []
+    role = _role_sentence(text, language) if with_role else None
+    if role:
+        out.append(Fact("persona", "role", role, {"if_empty": True}))
+        text = text.replace(role, " ", 1)
+    looking = with_role and role is None  # only the first description can be the role
     for fact in _list(text, "persona", "qualitative", language):
         plain = str(fact.value.get("text", ""))
+        numeric = bool(re.match(r"^\W*\d", plain)) or (
+            bool(re.search(r"\d", plain)) and len(plain.split()) <= 3
+        )
+        pronoun = lexicon.data(language).get("pronoun_start") or r"(?!x)x"
+        if looking and re.match(pronoun, plain, re.IGNORECASE):
+            looking = False  # 'he's 70 and...': a clause about them, the role is not said
+        if looking and not numeric:
+            looking = False
+            if _is_role(plain, language) and not lexicon.any_match(language, "name_remarks", plain):
+                out.append(Fact("persona", "role", plain, {"if_empty": True}))
+                continue
         if lexicon.any_match(language, "quantitative_cues", plain):
             fact.field = "quantitative"
         out.append(fact)
     return out
+
+
+def _is_role(text: str, language: str) -> bool:
+    """A description that can name what the persona is or does: no bare number ('38', 'mid-30s',
+    'sui 50 anni'), no clause about them ('she's 60+ and...'), not long."""
+    words = text.split()
+    if not words or len(words) > 12 or re.match(r"^\W*\d", text):
+        return False
+    if re.search(r"\d", text) and len(words) <= 3:
+        return False
+    pronoun = lexicon.data(language).get("pronoun_start")
+    return not (pronoun and re.match(pronoun, text, re.IGNORECASE))
+
+
+def _role_sentence(text: str, language: str) -> str | None:
+    """A whole sentence right after a name said on its own ('Anna. Nurse, night shifts.'),
+    without numbers: it says who the persona is."""
+    if not re.match(r"^\s*[.!]", text):
+        return None
+    parts = S.sentences(text.strip(" .!"))
+    if not parts:
+        return None
+    first = S.clean(S.restore(parts[0]), language)
+    if re.search(r"\d", first) or not _is_role(first, language) or "," not in first:
+        return None
+    return first
 
 
 def stage_names(text: str, language: str) -> list[str]:
@@ -218,11 +297,15 @@ def stage_names(text: str, language: str) -> list[str]:
 def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
     facts: list[Fact] = []
     in_stage = section == "stage"
+    opening: prose.Remark | None = None
     for sentence in S.sentences(text):
         plain = S.strip_lead(sentence, language)
         if not plain.strip(" .!?") or S.is_remark(S.clean(plain, language), language):
             continue
         whole = prose.remark(S.clean(S.restore(plain), language), language)
+        if whole and not facts and whole.score is not None and in_stage:
+            opening = whole  # 'Rather negative, -1. She's tired of...': for what follows
+            continue
         if whole:
             _attach(whole, facts, in_stage, language)
             continue
@@ -236,22 +319,83 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             quoted = [m.group(1) for m in QUOTE_ITEM.finditer(S.restore(plain))]
             facts.extend(Fact(section, target, {"text": S.clean(q, language)}) for q in quoted)
             continue
+        plain, ahead = _colon_lead(plain, language)
         commas = not (target == "questions" and "?" in plain)
-        parts = S.comma_parts(plain, language, commas=commas)
-        for index, part in enumerate(parts):
-            piece = S.clean(S.restore(part), language)
-            if not piece or S.is_remark(piece, language):
-                continue
-            note = prose.remark(piece, language)
+        head, tail = _explained(plain, target, language)
+        parts = S.comma_parts(head, language, commas=commas)
+        explained = len(parts)  # parts from here on only explain: remarks count, items not
+        parts += S.comma_parts(tail, language, commas=commas) if tail else []
+        pieces = [S.clean(S.restore(part), language) for part in parts]
+        notes = [
+            prose.remark(p, language) if p and not S.is_remark(p, language) else None
+            for p in pieces
+        ]
+        items = [
+            i
+            for i, p in enumerate(pieces)
+            if p
+            and i < explained
+            and not S.is_remark(p, language)
+            and not notes[i]
+            and prose.content(p, language)
+        ]
+        for index, piece in enumerate(pieces):
+            note = notes[index]
             if note:
                 _attach(note, facts, in_stage, language)
-                continue
+            if index not in items:
+                continue  # a remark, or only fillers left ('like', 'I'd say')
             last = index == len(parts) - 1 and len(parts) > 1
             for item in S.split_joined(piece, language, last or len(parts) == 1):
                 item = S.clean(item, language)
                 if item and not S.is_remark(item, language):
                     facts.append(_item(item, section, target, language))
+                    if opening and facts[-1].field in ("emotions", target):
+                        _attach(opening, facts, in_stage, language)
+                        opening = None
+                    if ahead:
+                        _attach(ahead, facts, in_stage, language)
+                        ahead = None
     return [f for f in facts if _text(f)]
+
+
+EXPLAINED_FIELDS = {
+    "goals",
+    "actions",
+    "touchpoints",
+    "pain_points",
+    "thoughts",
+    "relief",
+    "challenges",
+    "channels",
+    "qualitative",
+    "quantitative",
+}
+
+
+def _explained(sentence: str, target: str, language: str) -> tuple[str, str]:
+    """(items, explanation): where a spaced dash introduces an explanation of the item before
+    it ('rotation – someone new every month'), as the language's `dash_explains` says; a dash
+    list ('A – B – C') stays a list."""
+    if not lexicon.data(language).get("dash_explains") or target not in EXPLAINED_FIELDS:
+        return sentence, ""
+    found = list(S.DASH.finditer(sentence))
+    if len(found) != 1:
+        return sentence, ""
+    return sentence[: found[0].start()], sentence[found[0].end() :]
+
+
+def _colon_lead(sentence: str, language: str) -> tuple[str, prose.Remark | None]:
+    """'Minor, but annoying: the courier never calls' -> the sentence after the colon and the
+    remark before it (applied to the first item); a short lead without facts ('On the day:',
+    'From our data:') is dropped."""
+    head, colon, rest = sentence.partition(":")
+    if not colon or len(rest.split()) < 2:
+        return sentence, None
+    plain = S.clean(S.restore(head), language)
+    if len(plain.split()) > 7 or re.search(r"\d", plain) or QUOTE_ITEM.search(rest[:3]):
+        return sentence, None
+    return rest.strip(), prose.remark(plain, language) if plain else None
 
 
 def _sentence_field(sentence: str, section: str, asked: str, language: str) -> str:
@@ -370,6 +514,14 @@ def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str
             last.value = {"text": last.value.get("text", "")}
         last.value["severity"] = note.severity
         return
+    if note.department and in_stage and note.item:
+        named = _named(note.item, facts)
+        if named is not None and named.field == "touchpoints":
+            named.value["department"] = note.department
+        else:
+            value = {"text": note.item, "department": note.department}
+            facts.append(Fact("stage", "touchpoints", value))
+        return
     if note.department and in_stage:
         if last.field == "touchpoints":
             last.value["department"] = note.department
@@ -381,3 +533,15 @@ def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str
                     {"text": last.value.get("text", ""), "department": note.department},
                 )
             )
+
+
+def _named(item: str, facts: list[Fact]) -> Fact | None:
+    """The fact a remark names by one of its words ('the site' names 'our new site')."""
+    words = [w[:5] for w in re.findall(r"\w{4,}", item.casefold())]
+    for fact in reversed(facts):
+        text = str(_text(fact)).casefold()
+        if isinstance(fact.value, dict) and any(
+            re.search(rf"\b{re.escape(w)}", text) for w in words
+        ):
+            return fact
+    return None
