@@ -34,11 +34,14 @@ PROCESSES = 5  # client processes (10 gradio_client threads each)
 THINK = (1.0, 3.0)
 """Seconds a person takes to read a question and type the answer (uniform in this range): 50
 people answering every 2 s on average is a busier workshop than any real one."""
-# (label, JOURNEY_CONCURRENCY or None for the default, think time or None for back to back)
-RUNS: tuple[tuple[str, int | None, tuple[float, float] | None], ...] = (
-    ("old: one event at a time, people typing", 1, THINK),
-    ("new: current defaults, people typing", None, THINK),
-    ("new: current defaults, back to back", None, None),
+# (label, JOURNEY_CONCURRENCY or None for the default, think time or None for back to back,
+# app replicas: each user stays on one, as sticky sessions keep a browser on one)
+Run = tuple[str, int | None, tuple[float, float] | None, int]
+RUNS: tuple[Run, ...] = (
+    ("old: one event at a time, people typing", 1, THINK, 1),
+    ("new: current defaults, people typing", None, THINK, 1),
+    ("new: current defaults, people typing, two replicas", None, THINK, 2),
+    ("new: current defaults, back to back", None, None, 1),
 )
 
 
@@ -89,8 +92,7 @@ def other_team_map(i: int) -> str:
 
 
 def client_process(
-    url: str,
-    jobs: list[tuple[int, str, str, int]],
+    jobs: list[tuple[int, str, str, int, str]],
     think: tuple[float, float] | None,
     ready: Any,
     go: Any,
@@ -104,7 +106,7 @@ def client_process(
     hub.HF_HUB_OFFLINE = hub.HF_HUB_DISABLE_TELEMETRY = True  # gradio_client must not call out
     clients: dict[int, Any] = {}
     results: dict[int, dict[str, Any]] = {}
-    for i, own, _, _ in jobs:
+    for i, own, _, _, url in jobs:
         results[i] = {"i": i, "latencies": [], "acked": [], "errors": [], "cross": 0}
         try:
             client = Client(
@@ -121,7 +123,7 @@ def client_process(
             results[i]["errors"].append(f"set-up: {type(exc).__name__}: {exc}")
         ready.put(i)
 
-    def one(i: int, own: str, other: str, turns: int) -> None:
+    def one(i: int, own: str, other: str, turns: int, _url: str) -> None:
         result = results[i]
         client = clients.get(i)
         if client is None:
@@ -218,7 +220,7 @@ def check(url: str, results: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def one_run(
-    cluster: Any, concurrency: int | None, think: tuple[float, float] | None
+    cluster: Any, concurrency: int | None, think: tuple[float, float] | None, replicas: int = 1
 ) -> dict[str, Any]:
     import psutil
 
@@ -227,48 +229,54 @@ def one_run(
     url = cluster.new_database()
     prepare(url)
     with tempfile.TemporaryDirectory(prefix="stress-web-") as tmp:
-        server = start_server(url, Path(tmp), concurrency)
+        servers = []
+        for n in range(replicas):
+            (Path(tmp) / f"app-{n}").mkdir()
+            servers.append(start_server(url, Path(tmp) / f"app-{n}", concurrency))
         try:
-            ps = psutil.Process(server.pid)
+            ps = [psutil.Process(server.pid) for server in servers]
             ctx = multiprocessing.get_context("spawn")
             ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-            jobs = [(i, map_of(i), other_team_map(i), TURNS) for i in range(USERS)]
+            jobs = [
+                (i, map_of(i), other_team_map(i), TURNS, servers[i % replicas].url)  # type: ignore[attr-defined]
+                for i in range(USERS)
+            ]
             groups = [jobs[n::PROCESSES] for n in range(PROCESSES)]
             procs = [
-                ctx.Process(target=client_process, args=(server.url, g, think, ready, go, out))  # type: ignore[attr-defined]
-                for g in groups
+                ctx.Process(target=client_process, args=(g, think, ready, go, out)) for g in groups
             ]
             for p in procs:
                 p.start()
             for _ in range(USERS):
                 ready.get(timeout=600)
-            idle = ps.memory_info().rss
+            idle = sum(p.memory_info().rss for p in ps)
             peak = [idle]
             done = threading.Event()
 
             def sample() -> None:
                 while not done.wait(0.25):
-                    peak[0] = max(peak[0], ps.memory_info().rss)
+                    peak[0] = max(peak[0], sum(p.memory_info().rss for p in ps))
 
             sampler = threading.Thread(target=sample)
             sampler.start()
             load_before = os.getloadavg()[0]
-            cpu_before = sum(ps.cpu_times()[:2])
+            cpu_before = sum(sum(p.cpu_times()[:2]) for p in ps)
             start = time.perf_counter()
             go.set()
             results = [out.get(timeout=1800) for _ in range(USERS)]
             seconds = time.perf_counter() - start
-            cpu = sum(ps.cpu_times()[:2]) - cpu_before
+            cpu = sum(sum(p.cpu_times()[:2]) for p in ps) - cpu_before
             done.set()
             sampler.join()
             for p in procs:
                 p.join(timeout=60)
         finally:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for server in servers:
+                server.terminate()
+                try:
+                    server.wait(30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
     latencies = sorted(x for r in results for x in r["latencies"])
     errors = [e for r in results for e in r["errors"]]
     for e in errors[:3]:
@@ -277,6 +285,7 @@ def one_run(
     return {
         "concurrency": concurrency or Settings().concurrency,
         "think_s": list(think) if think else 0,
+        "replicas": replicas,
         "turns": len(latencies),
         "errors": len(errors),
         **check(url, results),
@@ -286,7 +295,7 @@ def one_run(
         "turns_per_s": round(len(latencies) / seconds, 1),
         # Server CPU per turn: what a turn costs whatever else runs on the machine.
         "server_cpu_ms_per_turn": round(cpu * 1000 / max(1, len(latencies)), 1),
-        "server_rss_mb": {"signed_in": round(idle / 2**20), "peak": round(peak[0] / 2**20)},
+        "servers_rss_mb": {"signed_in": round(idle / 2**20), "peak": round(peak[0] / 2**20)},
         "load_avg_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
     }
 
@@ -300,14 +309,14 @@ def run() -> dict[str, Any]:
     cluster = Cluster(bindir).start()
     figures: dict[str, Any] = {"users": USERS, "turns_each": TURNS, "on_one_map": USERS // TEAMS}
     try:
-        for label, concurrency, think in RUNS:
+        for label, concurrency, think, replicas in RUNS:
             print(f"   {label} ...", flush=True)
-            figures[label] = one_run(cluster, concurrency, think)
+            figures[label] = one_run(cluster, concurrency, think, replicas)
             print(f"   {figures[label]}", flush=True)
     finally:
         cluster.stop()
     if len(RUNS) >= 2:
-        old, new = (figures[label] for label, _, _ in RUNS[:2])
+        old, new = (figures[label] for label, *_ in RUNS[:2])
         if new["p95_ms"]:
             figures["p95_old_over_new"] = round(old["p95_ms"] / new["p95_ms"], 1)
     return figures

@@ -26,6 +26,9 @@ from assistant.store import Store
 
 CANDIDATES = 50
 
+_adopted: set[tuple[str | None, str]] = set()
+"""Server collections this process has already checked for research to adopt."""
+
 
 def document_key(content: str, map_id: str | None) -> str:
     """Content-hash key of a document within a map.
@@ -77,8 +80,11 @@ class ResearchStore:
         )
 
         collection = open_collection(self.client, self.settings, "research", self.workspace)
-        if self.workspace is not None and not collection.count():
-            adopt_shared_research(self.client, self.settings, collection, self._map_ids())
+        key = (self.settings.chroma_url, collection.name)
+        if self.workspace is not None and key not in _adopted:  # once per process
+            if not collection.count():
+                adopt_shared_research(self.client, self.settings, collection, self._map_ids())
+            _adopted.add(key)
         return collection
 
     def _map_ids(self) -> set[str]:
