@@ -214,3 +214,17 @@ def test_a_company_answer_also_gives_the_product_and_the_market() -> None:
     assert _context("Nazywamy się Kwiaciarnia Róża. Wiem, nazwa jak każda.", "pl") == {
         "company": "Kwiaciarnia Róża"
     }
+
+
+def test_all_with_the_number_on_offer_keeps_every_idea() -> None:
+    """'All three' says how many ideas, not which one: every idea on offer is kept."""
+    for text, language in (
+        ("Sure, we'll keep all three of those", "en"),
+        ("ok, biorę wszystkie trzy", "pl"),
+        ("mi piacciono, le tengo tutte e tre", "it"),
+    ):
+        verdict = edits.idea_verdict(text, language, 3)
+        assert verdict is not None and verdict.accept == [1, 2, 3] and verdict.reject == [], text
+    # A number that is not the whole offer still picks that idea.
+    four = edits.idea_verdict("keep 3, drop the rest", "en", 4)
+    assert four is not None and four.accept == [3]

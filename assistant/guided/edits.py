@@ -46,6 +46,8 @@ def idea_verdict(text: str, language: str, count: int) -> parse.Verdict | None:
         n = intents.numbers(first_n.group("n"), language) or [2]
         keep = list(range(1, min(count, n[0]) + 1))
         return parse.Verdict(keep, [n for n in everything if n not in keep], [])
+    if has("all") and intents.numbers(low, language) == [count]:
+        return parse.Verdict(everything, [], [])  # 'keep all three' says how many, not which
     accept: list[int] = []
     reject: list[int] = []
     for sentence in S.sentences(text):
