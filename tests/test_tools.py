@@ -213,3 +213,12 @@ def test_map_names_are_safe_for_file_names_and_html(tmp_path):
     with pytest.raises(ValueError, match="not a valid map name"):
         store.rename("Kraków 2026", "a/b")
     assert store.rename("Kraków 2026", "O'Brien & Co").name == "O'Brien & Co"
+
+
+def test_change_summaries_name_fields_in_words(session):
+    """The summary is stored in the change log and shown in the history: no field ids."""
+    call(session, "set_stages", names=["Discover", "Buy"])
+    text = call(session, "add_stage_items", stage="1", field="pain_points", items=["Slow setup"])
+    assert "Discover / pain points" in text and "pain_points" not in text
+    text = call(session, "add_persona_items", field="goals", items=["Grow sales"])
+    assert "persona goals" in text

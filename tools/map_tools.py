@@ -82,7 +82,8 @@ def add_persona_items(args: a.AddPersonaItems) -> Mutation:
     def run(m: JourneyMap) -> Outcome:
         new = [Item(text=t, provenance=_provenance(args.source, args.evidence)) for t in args.items]
         added, dupes = _add_unique(getattr(m.persona, args.field), new)
-        return _added_sentence(f"persona {args.field}", added, dupes, args.source != "user")
+        field = args.field.replace("_", " ")  # people read these summaries too (history)
+        return _added_sentence(f"persona {field}", added, dupes, args.source != "user")
 
     return run
 
@@ -108,7 +109,8 @@ def add_stage_items(args: a.AddStageItems) -> Mutation:
                 cls(text=raw.text, provenance=_provenance(args.source, args.evidence), **extra)
             )
         added, dupes = _add_unique(getattr(stage, args.field), new)
-        return _added_sentence(f"{stage.name} / {args.field}", added, dupes, args.source != "user")
+        field = args.field.replace("_", " ")  # people read these summaries too (history)
+        return _added_sentence(f"{stage.name} / {field}", added, dupes, args.source != "user")
 
     return run
 
