@@ -13,9 +13,10 @@ from rapidfuzz import fuzz
 from assistant import prompts
 from assistant.completeness import ASKED_STAGE_FIELDS
 from assistant.gap import gap_parts
-from assistant.guided import ideas_step, intents, lexicon, parse, prose, reading, record
+from assistant.guided import ideas_step, intents, lexicon, parse, prose, reading, record, values
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
+from assistant.guided.facts import Fact
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -290,7 +291,7 @@ def fix_numbered(engine: GuidedEngine, session: Conversation, text: str) -> Done
                 continue
             writer._call("remove_item", {"item_ids": [ref.item_id]}, lambda _: "")
             value = {"text": _item_text(item)}
-            facts = [reading.Fact("stage", target, value)]
+            facts = [Fact("stage", target, value)]
             moved += record.write_facts(writer, facts, ref.stage)
         writer.sentences = [s for s in writer.sentences if s]
         if moved:
@@ -327,7 +328,7 @@ def correct(engine: GuidedEngine, session: Conversation, text: str, gap: str | N
     writer = AnswerWriter(session, t)
     if section == "context" and field == "market":
         literal = re.findall(r"\bb2([bc])\b", body, re.IGNORECASE)
-        market = f"b2{literal[-1].casefold()}" if literal else reading.market_of(body, language)
+        market = f"b2{literal[-1].casefold()}" if literal else values.market_of(body, language)
         if market:
             writer._call(
                 "set_context",

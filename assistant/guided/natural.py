@@ -14,9 +14,10 @@ from rapidfuzz import fuzz
 
 from assistant import completeness, prompts
 from assistant.gap import Gap, gap_parts
-from assistant.guided import edits, intents, lexicon, parse, reading, record
+from assistant.guided import edits, intents, lexicon, parse, reading, record, values
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
+from assistant.guided.facts import Fact
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation, Reply
@@ -165,7 +166,7 @@ def write(writer: AnswerWriter, gap: str, answer: str) -> list[record.Ref]:  # n
         if parse.is_word(answer, writer.t["words"]["accept"]):
             writer.write(gap, answer)
             return []
-        names = reading.stage_names(answer, language)
+        names = values.stage_names(answer, language)
         if names:
             writer.write(gap, "\n".join(names))
         return []
@@ -218,7 +219,7 @@ def open_question(session: Conversation, gap: str) -> dict[str, str] | None:
     return dict(entry) if isinstance(entry, dict) else None
 
 
-def _noise(fact: reading.Fact, language: str) -> bool:
+def _noise(fact: Fact, language: str) -> bool:
     text = str(fact.value.get("text", "") if isinstance(fact.value, dict) else fact.value)
     if not text.strip():
         return not (isinstance(fact.value, dict) and fact.value.get("condition"))

@@ -7,32 +7,17 @@ Data out, no map changes here: `natural.py` writes the facts through the tools."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from typing import Any
 
 from assistant import prompts
 from assistant.guided import lexicon, parse, prose
 from assistant.guided import sentences as S
+from assistant.guided.facts import Fact, attach, strip_subject, text_of
+from assistant.guided.values import context_facts, first_value, stage_names
 
 SINGLE = {"company", "product", "market", "purpose", "destination", "name", "role", "tone"}
 LIST_PERSONA = {"quantitative", "qualitative", "goals", "challenges", "channels"}
 QUOTE_ITEM = re.compile(r"['\"“„«‘]([^'\"“”„«»‘’]{3,}?)['\"”»’](?=[\s.,;:!?)…]|$)")
-
-
-@dataclass
-class Fact:
-    """One thing to record: `section` context|persona|stage|stages, its field and value."""
-
-    section: str
-    field: str
-    value: Any
-    """A string for single values and stage names; a dict (text, score...) for list items."""
-    extra: dict[str, Any] = dc_field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return f"{self.section}.{self.field}" if self.section != "stages" else "stages"
 
 
 def read(text: str, section: str, field_name: str, language: str) -> list[Fact]:
@@ -40,7 +25,7 @@ def read(text: str, section: str, field_name: str, language: str) -> list[Fact]:
     if section == "stages":
         return [Fact("stages", "stages", n) for n in stage_names(text, language)]
     if section == "context":
-        return _context(text, field_name, language)
+        return context_facts(text, field_name, language)
     if section == "persona" and field_name in SINGLE:
         return _persona_single(text, field_name, language)
     return _list(text, section, field_name, language)
@@ -77,107 +62,6 @@ def _any(cues: dict[str, list[str]], name: str, text: str) -> bool:
     return any(re.search(p, text, re.IGNORECASE) for p in cues.get(name, []))
 
 
-# single values --------------------------------------------------------------------------------
-def first_value(text: str, language: str, cut_dash: bool = True) -> str:
-    """The first real sentence of the answer, without lead-ins and trailing remarks."""
-    for sentence in S.sentences(text):
-        value = S.clean(sentence, language)
-        if cut_dash:
-            value = S.DASH.split(value)[0]
-        value = S.clean(S.restore(value), language)
-        if value and not S.is_remark(value, language) and not prose.is_pure_remark(value, language):
-            return value
-    return S.clean(S.restore(text), language)
-
-
-def _context(text: str, name: str, language: str) -> list[Fact]:
-    d = lexicon.data(language)
-    if name == "market":
-        market = market_of(text, language)
-        return [Fact("context", "market", market)] if market else []
-    if name == "company":
-        facts = []
-        body = S.strip_lead(text.strip(), language)
-        rest = ""
-        for pattern in d.get("company_patterns", []):
-            found = re.search(pattern, body)
-            if found:
-                company = re.split(r"\.\s", found.group("name"))[0]  # 'Acme. We sell' -> 'Acme'
-                rest = body[found.start("name") + len(company) :]
-                facts.append(Fact("context", "company", company.strip(" .,!")))
-                break
-        if not facts:
-            company = first_value(text, language)
-            facts.append(Fact("context", "company", company))
-            first = S.restore(S.sentences(body)[0]) if S.sentences(body) else body
-            rest = body[len(first) :] if S.clean(first, language) == company else ""
-        origin = d.get("company_origin")  # 'Acme from Leeds' -> 'Acme'
-        if origin:
-            facts[0].value = re.sub(origin, "", str(facts[0].value)).strip() or facts[0].value
-        for sentence in S.sentences(rest.lstrip(" .!")):
-            plain = S.clean(S.restore(sentence), language)
-            if plain and lexicon.any_match(language, "product_cues", plain):
-                facts.append(Fact("context", "product", product_text(plain, language)))
-                break
-        return facts + _market_said(rest, language)
-    if name == "product":
-        value = first_value(text, language, cut_dash=False)
-        facts = []
-        found = re.match(d.get("product_named", r"(?!x)x"), value)
-        if found:
-            facts.append(Fact("context", "company", found.group("name"), {"if_empty": True}))
-            value = found.group("rest")
-        product = Fact("context", "product", product_text(value, language))
-        return [*facts, product, *_market_said(text, language)]
-    return [Fact("context", name, first_value(text, language, cut_dash=False))]
-
-
-def _market_said(text: str, language: str) -> list[Fact]:
-    """The market said along the way ('we only sell to clinics', 'quindi B2B'), for the map
-    while its market is still empty."""
-    for sentence in S.sentences(text):
-        plain = S.restore(sentence)
-        clause = lexicon.any_match(language, "market_cues", plain)
-        if clause:
-            market = market_of(plain[clause.start() :], language)
-            if market:
-                return [Fact("context", "market", market, {"if_empty": True})]
-    return []
-
-
-def product_text(text: str, language: str) -> str:
-    """What the company sells: without 'we make' and the market clause ('and we only sell to
-    X')."""
-    pattern = lexicon.data(language).get("product_prefix")
-    if pattern:
-        text = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE)
-    clause = lexicon.any_match(language, "market_cues", text)
-    if clause and clause.start() > 3:
-        text = re.sub(r"[\s,]+(?:and|e|i|oraz|ed)?\s*$", "", text[: clause.start()])
-    return text.strip(" ,.")
-
-
-def market_of(text: str, language: str) -> str | None:
-    literal = re.search(r"\bb2([bc])\b", text, re.IGNORECASE)
-    if literal:
-        return f"b2{literal.group(1).casefold()}"
-    d = lexicon.data(language)
-    negation = lexicon.words_re(language, "market_negation")
-    score = {"b2b": 0, "b2c": 0}
-    first = re.split(r"[.;!?]", text.casefold(), maxsplit=1)[0]
-    for clause in re.split(r"[,.;:!?–—-]+", text.casefold()):
-        sign = -1 if negation.search(clause) else 1
-        if clause and clause in first:
-            sign *= 2  # the first sentence says it; later ones qualify it
-        for kind in ("b2b", "b2c"):
-            words = d.get(kind, [])
-            if any(re.search(rf"(?<![\w]){re.escape(str(w))}", clause) for w in words):
-                score[kind] += sign
-    if score["b2b"] == score["b2c"]:
-        return None
-    return "b2b" if score["b2b"] > score["b2c"] else "b2c"
-
-
 def _persona_single(text: str, name: str, language: str) -> list[Fact]:
     d = lexicon.data(language)
     if name == "name":
@@ -200,8 +84,8 @@ def _persona_single(text: str, name: str, language: str) -> list[Fact]:
         about = [
             f
             for f in _persona_facts(rest, language, with_role=True)
-            if value.casefold() not in str(_text(f)).casefold()  # 'Ola. Just Ola'
-            and not lexicon.any_match(language, "name_remarks", str(_text(f)))
+            if value.casefold() not in str(text_of(f)).casefold()  # 'Ola. Just Ola'
+            and not lexicon.any_match(language, "name_remarks", str(text_of(f)))
         ]
         return facts + about
     value = first_value(text, language, cut_dash=name != "tone")
@@ -267,32 +151,6 @@ def _role_sentence(text: str, language: str) -> str | None:
     return first
 
 
-def stage_names(text: str, language: str) -> list[str]:
-    body = S.strip_lead(text.strip(), language)
-    lines = [S.BULLET.sub("", line).strip() for line in body.splitlines() if line.strip()]
-    if len(lines) >= 2:
-        names = lines
-    else:
-        if ":" in body.split(",")[0]:
-            body = body.split(":", 1)[1]
-        arrows = S.arrow_list(body)
-        names = arrows or re.split(r",|;|\s+/\s+|\s+[–—-]\s+", body)
-        if len(names) > 1 and not arrows and "," in body:
-            last = lexicon.words_re(language, "list_joiners")
-            tail = [p for p in last.split(names[-1]) if p.strip()]
-            names = names[:-1] + tail
-    out = []
-    for raw in names:
-        name = re.sub(r"\s*\([^)]*\)", "", S.clean(raw, language))
-        name = S.clean(
-            re.sub(lexicon.data(language).get("stage_lead", "(?!x)x"), "", name, flags=re.I),
-            language,
-        )
-        if name:
-            out.append(name[0].upper() + name[1:])
-    return out[:15]
-
-
 # lists ---------------------------------------------------------------------------------------
 def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
     facts: list[Fact] = []
@@ -307,7 +165,7 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
             opening = whole  # 'Rather negative, -1. She's tired of...': for what follows
             continue
         if whole:
-            _attach(whole, facts, in_stage, language)
+            attach(whole, facts, in_stage, language)
             continue
         target = _sentence_field(plain, section, asked, language)
         if target == "decision_points":
@@ -342,7 +200,7 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
         for index, piece in enumerate(pieces):
             note = notes[index]
             if note:
-                _attach(note, facts, in_stage, language)
+                attach(note, facts, in_stage, language)
             if index not in items:
                 continue  # a remark, or only fillers left ('like', 'I'd say')
             last = index == len(parts) - 1 and len(parts) > 1
@@ -351,12 +209,12 @@ def _list(text: str, section: str, asked: str, language: str) -> list[Fact]:
                 if item and not S.is_remark(item, language):
                     facts.append(_item(item, section, target, language))
                     if opening and facts[-1].field in ("emotions", target):
-                        _attach(opening, facts, in_stage, language)
+                        attach(opening, facts, in_stage, language)
                         opening = None
                     if ahead:
-                        _attach(ahead, facts, in_stage, language)
+                        attach(ahead, facts, in_stage, language)
                         ahead = None
-    return [f for f in facts if _text(f)]
+    return [f for f in facts if text_of(f)]
 
 
 EXPLAINED_FIELDS = {
@@ -434,7 +292,7 @@ def _decision(found: tuple[str, str], raw: str, language: str) -> Fact:
 def _item(text: str, section: str, target: str, language: str) -> Fact:
     value: dict[str, Any] = {"text": text}
     if section != "stage":
-        return Fact(section, target, {"text": _strip_subject(text, language, target)})
+        return Fact(section, target, {"text": strip_subject(text, language, target)})
     if target == "decision_points":
         found = prose.decision(text, language)
         if found:
@@ -445,13 +303,13 @@ def _item(text: str, section: str, target: str, language: str) -> Fact:
         return Fact(
             "stage",
             "emotions",
-            {"text": _strip_subject(without, language, "emotions"), "score": score},
+            {"text": strip_subject(without, language, "emotions"), "score": score},
         )
     if target == "emotions":
         t = prompts.guided(language)
         if score is None:
             score, _ = parse.emotion_score(text, t["emotions"], t["negations"])
-        value = {"text": _strip_subject(without, language, target), "score": score}
+        value = {"text": strip_subject(without, language, target), "score": score}
     elif target == "touchpoints":
         body, dept = prose.department_in(text, language)
         value = {"text": body, **({"department": dept} if dept else {})}
@@ -472,76 +330,5 @@ def _item(text: str, section: str, target: str, language: str) -> Fact:
             body, trig = prose.trigger(text, language)
             value = {"text": body, **({"trigger": trig} if trig else {})}
     else:
-        value = {"text": _strip_subject(text, language, target)}
+        value = {"text": strip_subject(text, language, target)}
     return Fact("stage", target, value)
-
-
-def _strip_subject(text: str, language: str, target: str) -> str:
-    pattern = lexicon.data(language).get("subject_prefix", {}).get(target)
-    if pattern:
-        stripped = re.sub(pattern, "", text, count=1, flags=re.IGNORECASE).strip()
-        if stripped:
-            return stripped
-    return text
-
-
-def _text(fact: Fact) -> str:
-    if isinstance(fact.value, dict):
-        return str(fact.value.get("text") or fact.value.get("condition") or "")
-    return str(fact.value or "")
-
-
-def _attach(note: prose.Remark, facts: list[Fact], in_stage: bool, language: str) -> None:
-    """Put a remark's score, severity, risk or department on the item it follows."""
-    if not facts:
-        return
-    last = facts[-1]
-    if not isinstance(last.value, dict):
-        return
-    if note.score is not None:
-        if last.field == "emotions" or not in_stage:
-            last.value["score"] = note.score
-        else:
-            text = _strip_subject(str(last.value.get("text", "")), language, "emotions")
-            last.field, last.value = "emotions", {"text": text, "score": note.score}
-        return
-    if last.field == "decision_points" and (note.risk or note.severity):
-        last.extra["risk"] = note.risk
-        return
-    if note.severity is not None and in_stage:
-        if last.field != "pain_points":
-            last.field = "pain_points"
-            last.value = {"text": last.value.get("text", "")}
-        last.value["severity"] = note.severity
-        return
-    if note.department and in_stage and note.item:
-        named = _named(note.item, facts)
-        if named is not None and named.field == "touchpoints":
-            named.value["department"] = note.department
-        else:
-            value = {"text": note.item, "department": note.department}
-            facts.append(Fact("stage", "touchpoints", value))
-        return
-    if note.department and in_stage:
-        if last.field == "touchpoints":
-            last.value["department"] = note.department
-        else:
-            facts.append(
-                Fact(
-                    "stage",
-                    "touchpoints",
-                    {"text": last.value.get("text", ""), "department": note.department},
-                )
-            )
-
-
-def _named(item: str, facts: list[Fact]) -> Fact | None:
-    """The fact a remark names by one of its words ('the site' names 'our new site')."""
-    words = [w[:5] for w in re.findall(r"\w{4,}", item.casefold())]
-    for fact in reversed(facts):
-        text = str(_text(fact)).casefold()
-        if isinstance(fact.value, dict) and any(
-            re.search(rf"\b{re.escape(w)}", text) for w in words
-        ):
-            return fact
-    return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import prompts
 from assistant.guided import lexicon
-from assistant.guided.reading import Fact
+from assistant.guided.facts import Fact
 from assistant.state import RecordedItem
 
 if TYPE_CHECKING:
