@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builders import call, new_session
 
-from assistant.guided import edits, intents, reading
+from assistant.guided import idea_verdicts, intents, reading
 
 
 def _facts(text: str, field: str, lang: str = "en", section: str = "stage") -> list:
@@ -52,10 +52,10 @@ def test_why_the_persona_got_its_name_is_not_a_fact() -> None:
 
 
 def test_idea_numbers_with_no_offer_record_nothing(tmp_path: Path) -> None:
-    assert edits.verdict_without_offer("we'd keep ideas 2 and 4", "en")
-    assert edits.verdict_without_offer("Prendo la 2 e la 5", "it")
-    assert not edits.verdict_without_offer("3", "en")  # a bare number answers a question
-    assert not edits.verdict_without_offer("Calm, like 1", "en")  # a score
+    assert idea_verdicts.verdict_without_offer("we'd keep ideas 2 and 4", "en")
+    assert idea_verdicts.verdict_without_offer("Prendo la 2 e la 5", "it")
+    assert not idea_verdicts.verdict_without_offer("3", "en")  # a bare number answers a question
+    assert not idea_verdicts.verdict_without_offer("Calm, like 1", "en")  # a score
     s = new_session(tmp_path)
     call(s, "set_persona", name="Florist Flo")
     call(s, "set_stages", names=["Notice", "Order"])
@@ -99,7 +99,7 @@ def test_no_idea_and_none_of_them_in_polish() -> None:
     stages = ["Szuka", "Kupuje"]
     said = intents.classify("Hmm, nic mi teraz nie przychodzi do głowy.", "pl", "goals", stages)
     assert said.kind == "dont_know"
-    verdict = edits.idea_verdict("Żaden nie jest dobry, wszystkie za długie.", "pl", 4)
+    verdict = idea_verdicts.idea_verdict("Żaden nie jest dobry, wszystkie za długie.", "pl", 4)
     assert verdict is not None and verdict.accept == [] and verdict.reject == [1, 2, 3, 4]
 
 
@@ -223,8 +223,8 @@ def test_all_with_the_number_on_offer_keeps_every_idea() -> None:
         ("ok, biorę wszystkie trzy", "pl"),
         ("mi piacciono, le tengo tutte e tre", "it"),
     ):
-        verdict = edits.idea_verdict(text, language, 3)
+        verdict = idea_verdicts.idea_verdict(text, language, 3)
         assert verdict is not None and verdict.accept == [1, 2, 3] and verdict.reject == [], text
     # A number that is not the whole offer still picks that idea.
-    four = edits.idea_verdict("keep 3, drop the rest", "en", 4)
+    four = idea_verdicts.idea_verdict("keep 3, drop the rest", "en", 4)
     assert four is not None and four.accept == [3]

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from assistant import completeness, prompts
 from assistant.gap import Gap, gap_parts
-from assistant.guided import edits, intents, lexicon, parse, reading, record, values
+from assistant.guided import edits, idea_verdicts, intents, lexicon, parse, reading, record, values
 from assistant.guided import sentences as S
 from assistant.guided.answers import AnswerWriter
 from assistant.guided.facts import Fact
@@ -60,15 +60,15 @@ def before(
         if any(parse.is_word(answer, idea_words[w]) for w in ("later", "more")):
             return None
         count = len(state.offer.ids)
-        verdict = edits.idea_verdict(answer, language, count)
+        verdict = idea_verdicts.idea_verdict(answer, language, count)
         if parse.verdict(answer, idea_words, count) is not None:
             return None
         if verdict is not None:
             offer, state.offer = state.offer, None
-            lines, results, errors = edits.decide_ideas(session, offer, verdict)
+            lines, results, errors = idea_verdicts.decide_ideas(session, offer, verdict)
             return engine._finish(session, lines, results, errors, ask_again=True)
     # Only when nothing at all is on offer: a research offer takes its verdicts further on.
-    if state.offer is None and edits.verdict_without_offer(answer, language):
+    if state.offer is None and idea_verdicts.verdict_without_offer(answer, language):
         line = lexicon.data(language).get("say", {}).get("no_offer", "")
         return engine._finish(session, [line], [], [], ask_again=True)
     if _legacy(answer, t):
