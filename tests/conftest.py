@@ -184,6 +184,29 @@ def pg_url(pg_cluster: Any) -> str:
     return str(pg_cluster.new_database())
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A workspace database URL, once per database: a SQLite file, then a migrated database
+    in the throwaway PostgreSQL cluster (the store tests run on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journey.sqlite3'}"
+    from assistant.db import upgrade
+
+    found = str(request.getfixturevalue("pg_url"))
+    upgrade(found)
+    return found
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Any]:
+    """A `Store` on `url`, closed after the test."""
+    from assistant.store import Store
+
+    opened = Store(url)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     """A real `chroma run` server on 127.0.0.1 for this test (see tests/chromaserver.py)."""

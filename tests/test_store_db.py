@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from assistant.db import upgrade
 from assistant.schema import Item, JourneyMap
 from assistant.store import MapNotFound, Store
 
@@ -32,22 +31,6 @@ for n in range(count):
         store.write_change(before, after, "add_goal", {"n": n}, "user", f"added {tag}-{n}")
     print(f"{tag}-{n}", flush=True)
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'journey.sqlite3'}"
-    found = str(request.getfixturevalue("pg_url"))
-    upgrade(found)
-    return found
-
-
-@pytest.fixture
-def store(url: str) -> Store:
-    opened = Store(url)
-    yield opened  # type: ignore[misc]
-    opened.close()
 
 
 def _goals(journey: JourneyMap) -> list[str]:

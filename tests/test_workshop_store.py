@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from assistant.accounts.sharing import ShareLinks
-from assistant.db import upgrade
 from assistant.db.tables import share_links
 from assistant.schema import Item
 from assistant.settings import Settings
@@ -18,22 +17,6 @@ from assistant.store import MapNotFound, Store, comments
 from assistant.store.comments import CommentError
 from tools import versions
 from tools.context import ToolContext, ToolError
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'journey.sqlite3'}"
-    found = str(request.getfixturevalue("pg_url"))
-    upgrade(found)
-    return found
-
-
-@pytest.fixture
-def store(url: str) -> Store:
-    opened = Store(url)
-    yield opened  # type: ignore[misc]
-    opened.close()
 
 
 def _add_goal(ctx: ToolContext, text: str) -> int:
