@@ -72,10 +72,10 @@ typecheck: install ## mypy
 PYTEST_WORKERS ?= auto
 
 unit: install ## pytest only
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: install lock-check browser postgres $(MERMAID) lint typecheck ## everything CI runs: the lock check, ruff, mypy, pytest
-	$(BIN)/pytest -q -ra -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -ra -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 eval: install ## simulated-user evals (guided engine, all shipped scenarios) with a report
 	$(BIN)/journey eval --report eval-report.md --json eval-report.json

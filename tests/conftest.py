@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,24 +75,77 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+def _temp_root() -> Path | None:
+    """Where the tests' temporary files go: JOURNEY_TEST_TMPDIR (empty: the system's), else
+    a folder in /dev/shm when there is one. The tests' SQLite files commit with fsync
+    (synchronous=FULL) as the product does; on a disk each commit waits a few milliseconds
+    (several seconds per eval run, far more on a busy disk), in memory it does not. The
+    throwaway PostgreSQL cluster runs with fsync=off for the same reason."""
+    if "JOURNEY_TEST_TMPDIR" in os.environ:
+        chosen = os.environ["JOURNEY_TEST_TMPDIR"]
+        return Path(chosen) if chosen else None
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        return shm / f"journey-tests-{os.getuid()}"
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    root = _temp_root()
+    if root is not None:
+        # readable by all: the PostgreSQL cluster runs as `postgres` under root
+        root.mkdir(mode=0o755, parents=True, exist_ok=True)
+        os.environ["TMPDIR"] = str(root)  # subprocesses: servers, the CLI, chromium
+        tempfile.tempdir = str(root)  # this process (pytest's tmp_path, tempfile)
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = _guarded_getaddrinfo
 
 
-@pytest.hookimpl(tryfirst=True)
+# Under pytest-xdist's `--dist loadfile` (`make test`) a test file stays on one worker, so
+# its module-scoped server, browser or eval run starts once, and the files go out in the order
+# of collection: the slowest files first, so the longest file does not start last. A file's
+# time is what it took on the last run (pytest's cache, written by the process that reports);
+# before there is one, files that start a browser or a server count as slow.
+FILE_TIMES = "journey/file-seconds"
+_SLOW_MARKS = {"browser": 30.0, "server": 20.0}
+
+
+def _file_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist's `--dist loadgroup` (`make test`), a test file stays on one
-    worker, so its module-scoped server, browser or eval run starts once; a file that sets
-    `SPREAD_OVER_WORKERS = True` lets its tests go to any worker (long independent cases)."""
+    """Order the test files slowest first (the tests of a file keep their order)."""
+    cache = getattr(config, "cache", None)
+    known: dict[str, float] = cache.get(FILE_TIMES, {}) if cache is not None else {}
+    guessed: dict[str, float] = {}
     for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        module = getattr(item, "module", None)
-        if module is not None and getattr(module, "SPREAD_OVER_WORKERS", False):
-            continue
-        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        file = _file_of(item)
+        weight = max((_SLOW_MARKS.get(m.name, 0.0) for m in item.iter_markers()), default=0.0)
+        guessed[file] = max(guessed.get(file, 0.0), weight)
+    seconds = {file: float(known.get(file, guess)) for file, guess in guessed.items()}
+    items.sort(key=lambda item: -seconds[_file_of(item)])
+
+
+_file_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each file's setup, call and teardown time (in the process that reports: the
+    xdist controller, or the only process)."""
+    file = report.nodeid.split("::")[0]
+    _file_seconds[file] = _file_seconds.get(file, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cache = getattr(session.config, "cache", None)
+    if cache is None or not _file_seconds or hasattr(session.config, "workerinput"):
+        return
+    merged = dict(cache.get(FILE_TIMES, {}))
+    merged.update({file: round(s, 2) for file, s in _file_seconds.items()})
+    cache.set(FILE_TIMES, merged)
 
 
 @pytest.fixture(autouse=True)
