@@ -37,11 +37,14 @@ from tools.evidence_tools import suggest_from_research
 from tools.knowledge_tools import format_hits
 from tools.lean_decide import Approvals
 from tools.lean_result import LeanResult
+from tools.lean_status import core_line
 from tools.results import Outcome, Skip, ToolResult
 
 __all__ = ["LeanResult", "LeanTools"]
 
 READ_LINES = 150
+CORE_AFTER = ("update_map", "skip", "decide", "undo")
+"""Tools whose result ends with the core gaps still open (`tools/lean_status.py`)."""
 
 DESCRIPTIONS = {
     "update_map": "Record facts in the map: one call with all operations from the user's message. "
@@ -147,26 +150,38 @@ class LeanTools:
         except Exception as exc:  # noqa: BLE001 - any failure is one sentence; the map is intact
             return lr.refused(name, f"the tool failed ({type(exc).__name__}: {exc}).")
         result.tool = name
+        if result.changed and name in CORE_AFTER:
+            # the prompt's state is from the start of the turn: say where the core is now
+            result.text += "\n" + core_line(self.ctx.journey)
         return result
 
     # tools -----------------------------------------------------------------------------------
     def _update_map(self, args: la.UpdateMap) -> LeanResult:
         journey = self.ctx.journey
         lines: list[str] = []
-        direct: list[la.Op] = []
-        for op in args.operations:
+        direct: list[tuple[int, la.Op]] = []
+        refused: list[Skip] = []
+        proposed = 0
+        for number, given in enumerate(args.operations, 1):
+            try:
+                op = lean_ops.resolve(journey, given)
+            except ToolError as exc:
+                refused.append(Skip(f"operation {number} ({given.op})", lr.message(exc), number))
+                continue
             what = lean_ops.needs_confirmation(journey, op)
             if what is None:
-                direct.append(op)
+                direct.append((number, op))
             else:
                 lines.append(self.approvals.propose(op, what))
+                proposed += 1
         applied: ToolResult | None = None
-        failed: list[Skip] = []
+        failed: list[Skip] = list(refused)
         if direct:
 
             def mutate(m: JourneyMap) -> Outcome:
                 done = []
-                for number, op in enumerate(direct, 1):
+                failed[:] = list(refused)
+                for number, op in direct:
                     kept = m.model_copy(deep=True)
                     try:
                         done.append(lean_ops.run(m, op))
@@ -176,18 +191,23 @@ class LeanTools:
                             Skip(f"operation {number} ({op.op})", lr.message(exc), number)
                         )
                 if not done:
-                    raise ToolError(" ".join(f"{f.item}: {f.reason}" for f in failed))
+                    raise ToolError(" ".join(f"{f.item}: {_sentence(f.reason)}" for f in failed))
                 return Outcome(" ".join(done), list(failed))
 
+            refs = [ref for _, op in direct for ref in op.ids]
+            research = lean_ops.from_research(journey, refs)
             try:
-                applied = self.ctx.apply("update_map", args, mutate, source=direct[0].source)
-                lines.insert(0, applied.summary)
-                lines += [f"Error in {f.item}: {f.reason} It changed nothing." for f in failed]
+                applied = self.ctx.apply("update_map", args, mutate, source=direct[0][1].source)
+                # a removed or moved research item is quoted: as data, never bare
+                lines.insert(0, lr.as_data(applied.summary) if research else applied.summary)
             except ToolError as exc:
-                lines.insert(0, f"Error: {exc} Nothing changed.")
-        proposed = len(direct) < len(args.operations)
-        ok = applied is not None or (not direct and proposed)
-        settled = not (proposed or failed)
+                lines.insert(0, f"Error: {_sentence(str(exc))} Nothing changed.")
+                failed.clear()  # said in that line
+        lines += [f"Error in {f.item}: {_sentence(f.reason)} It changed nothing." for f in failed]
+        ok = applied is not None or (not direct and proposed > 0)
+        # A proposal is listed to the user by the code (`assistant/agent/engine.py`), so a reply
+        # written with the call is enough; only a failed part needs the model to read on.
+        settled = not failed and (applied is not None or not direct)
         return lr.result("update_map", ok, "\n".join(lines), applied, settled=settled)
 
     def _skip(self, args: la.Skip) -> LeanResult:
@@ -320,9 +340,27 @@ class LeanTools:
         def run(**kwargs: Any) -> str:
             return self.call(name, kwargs).text
 
-        return StructuredTool.from_function(
+        return _LeanTool.from_function(
             func=run, name=name, description=DESCRIPTIONS[name], args_schema=model
         )
+
+
+class _LeanTool(StructuredTool):
+    """A tool whose schema sent to the model is its argument model's own, lean schema.
+
+    LangChain rebuilds a copy of the argument model for the request (to drop injected
+    arguments, which these tools have none of) and that copy loses `_lean_schema` on the top
+    level: length limits, `anyOf: null` and titles went out with every request."""
+
+    @property
+    def tool_call_schema(self) -> Any:
+        return self.args_schema
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence (ends with a full stop), so the next sentence reads apart."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _restore(target: JourneyMap, kept: JourneyMap) -> None:

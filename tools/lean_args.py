@@ -65,7 +65,7 @@ class ItemIn(Args):
     score: int | None = Field(default=None, ge=-2, le=2)
     """emotions (required): -2..2"""
     severity: int | None = Field(default=None, ge=1, le=3)
-    """pain_points: 1..3"""
+    """pain_points: 1 low, 2 medium, 3 high"""
     trigger: Short | None = None
     """milestones: what the company does"""
     then: Short | None = None
@@ -76,7 +76,7 @@ class ItemIn(Args):
 
 class Op(Args):
     """One change. set: field+value. add: field(+stage)+items. edit: id+item.
-    remove: ids. move: id to stage and/or position."""
+    remove: ids. move: id to stage and/or position. A stage itself: stage, no ids."""
 
     op: Literal["set", "add", "edit", "remove", "move"]
     field: FieldName | None = None  # type: ignore[valid-type]

@@ -18,7 +18,7 @@ from assistant.state import PendingChange
 from tools import lean_args as la
 from tools import lean_ops, map_args, map_tools
 from tools.context import ToolContext, ToolError
-from tools.lean_result import LeanResult, message, result
+from tools.lean_result import LeanResult, as_data, message, result
 from tools.results import ToolResult
 
 
@@ -122,8 +122,10 @@ class Approvals:
                     said.append(lean_ops.run(m, la.Op.model_validate(change.operation)))
                 return " ".join(said)
 
+            research = lean_ops.from_research(journey, [*approve_items, *reject_items])
             applied = ctx.apply("decide", args, mutate)
-            lines.insert(0, applied.summary)
+            # the summary quotes the items: research text goes back as data, never bare
+            lines.insert(0, as_data(applied.summary) if research else applied.summary)
             for change in run_ops:
                 self.pending.remove(change)
         lines += [f"Error: {p}" for p in problems]

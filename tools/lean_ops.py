@@ -24,9 +24,26 @@ from tools.context import ToolError
 from tools.lean_args import LIST_FIELDS, SET_FIELDS, ItemIn, Op
 from tools.results import Outcome
 
+READ_IDS = "Take ids from read_map (a stage itself: give stage, no ids)."
+"""What a model is told when a reference does not resolve."""
+
+
+def resolve(journey: JourneyMap, op: Op) -> Op:
+    """The operation with a stage given by number or name as its target: `edit`, `remove` and
+    `move` with `stage` and no `ids` act on that stage (rename, remove, move it), so a model
+    needs no `read_map` call for a stage command."""
+    if op.op not in ("edit", "remove", "move") or op.ids or not op.stage:
+        return op
+    try:
+        stage = journey.find_stage(op.stage)
+    except KeyError as exc:
+        raise ToolError(str(exc.args[0])) from exc
+    return op.model_copy(update={"ids": [stage.id], "stage": None})
+
 
 def run(journey: JourneyMap, op: Op) -> str:
     """Apply one operation to `journey` (a working copy); one sentence, or ToolError."""
+    op = resolve(journey, op)
     if op.op == "set":
         return _set(journey, op)
     if op.op == "add":
@@ -52,10 +69,17 @@ def needs_confirmation(journey: JourneyMap, op: Op) -> str | None:
             continue
         if op.op == "edit" and not (op.items and op.items[0].text):
             continue  # only a detail (score, department...) changes: nothing is replaced
-        found.append(_describe(journey, target))
+        if op.op == "remove":
+            found.append(_describe(journey, target))
+        elif isinstance(target, Stage):
+            found.append(f"stage '{target.name}' to '{op.items[0].text}'")
+        else:
+            found.append(f'{_describe(journey, target)} to "{op.items[0].text}"')
     if not found:
         return None
-    verb = "reword" if op.op == "edit" else "remove"
+    verb = {"edit": "reword", "remove": "remove"}[op.op]
+    if op.op == "edit" and isinstance(_find(journey, op.ids[0]), Stage):
+        verb = "rename"
     return f"{verb} " + "; ".join(found)
 
 
@@ -64,6 +88,8 @@ def _set(journey: JourneyMap, op: Op) -> str:
     if op.field not in SET_FIELDS or not op.value:
         raise ToolError(f"set needs field (one of {', '.join(SET_FIELDS)}) and value.")
     section, name = str(op.field).split(".", 1)
+    if name == "market":  # "B2C" as people write it
+        op = op.model_copy(update={"value": op.value.strip().casefold()})
     if section == "context":
         return _say(m.set_context(a.SetContext.model_validate({name: op.value})), journey)
     return _say(m.set_persona(a.SetPersona.model_validate({name: op.value})), journey)
@@ -128,6 +154,8 @@ def _edit(journey: JourneyMap, op: Op) -> str:
         if not new.text:
             raise ToolError("to rename a stage give item.text, the new name.")
         return _say(m.rename_stage(a.RenameStage(stage=ref, new_name=new.text)), journey)
+    if _find(journey, ref) is None:
+        raise ToolError(f"no item or stage with id '{ref}'. {READ_IDS}")
     _, item = journey.find_item(ref)
     if isinstance(item, DecisionPoint):
         for key, value in (("condition", new.text), ("likely_action", new.then)):
@@ -143,7 +171,7 @@ def _edit(journey: JourneyMap, op: Op) -> str:
 
 def _remove(journey: JourneyMap, op: Op) -> str:
     if not op.ids:
-        raise ToolError("remove needs ids.")
+        raise ToolError("remove needs ids (of items or stages) or a stage.")
     said = []
     for ref in op.ids:
         if any(s.id == ref for s in journey.stages):
@@ -151,14 +179,16 @@ def _remove(journey: JourneyMap, op: Op) -> str:
         elif _find(journey, ref) is not None:
             said.append(_say(m.remove_item(a.ItemIds(item_ids=[ref])), journey))
     if not said:
-        raise ToolError(f"nothing to remove: no stage or item {', '.join(op.ids)}.")
+        raise ToolError(f"nothing to remove: no stage or item {', '.join(op.ids)}. {READ_IDS}")
     return " ".join(said)
 
 
 def _move(journey: JourneyMap, op: Op) -> str:
     if len(op.ids) != 1:
-        raise ToolError("move needs exactly one id.")
+        raise ToolError("move needs exactly one id (or a stage and its new position).")
     ref = op.ids[0]
+    if _find(journey, ref) is None:
+        raise ToolError(f"no item or stage with id '{ref}'. {READ_IDS}")
     stage = next((s for s in journey.stages if s.id == ref), None)
     if stage is not None:
         if not op.position:
@@ -209,6 +239,12 @@ def _field_of(journey: JourneyMap, lst: list) -> str:
             if getattr(stage, field, None) is lst:
                 return field
     return ""
+
+
+def from_research(journey: JourneyMap, refs: list[str]) -> bool:
+    """Whether any of these items holds text from the team's research (a document)."""
+    found = (_find(journey, ref) for ref in refs)
+    return any(isinstance(x, Item) and x.provenance.source is Source.document for x in found)
 
 
 def locate(journey: JourneyMap, ref: str) -> tuple[Stage | None, str, Stage | Item] | None:

@@ -37,13 +37,16 @@ from assistant.agent import prompt, proposals, recovery
 from assistant.agent.calls import ModelCalls
 from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.conversation import Conversation, Reply
-from assistant.guided import parse
+from assistant.guided import optional, parse
 from assistant.settings import Settings
 from tools.lean import LeanTools
+from tools.lean_status import core_gaps
 from tools.results import ToolResult
 
 Turn = Generator[str, None, "Reply"]
 CITATION = re.compile(r"\[((?:card|doc):[^\]\s]+)\]")
+PROPOSAL_CHARS = 80
+"""A proposal's description in the system prompt is cut to this; its marker is kept whole."""
 CITED_TURNS = 3
 """Cards and research retrieved this many turns back may still be cited."""
 
@@ -108,6 +111,7 @@ class AgentEngine:
             lean.begin_turn()
         else:  # the user's own yes/no to what waits for their OK, read by code, not the model
             lean.begin_turn(*proposals.answer(text, language, list(lean.pending)))
+            _read_optional_choice(session, text)
         past = session.history(limit=2 * self.settings.history_turns + 2)
         if text is not None and past and past[-1]["role"] == "user":
             past = past[:-1]  # the session stored the current message before calling us
@@ -120,11 +124,12 @@ class AgentEngine:
             self.settings.history_turns,
             user_text,
             proposals=[
-                f"{p.id} {p.what}"
+                f"{p.id} {prompt.cut(p.what, PROPOSAL_CHARS)}"
                 + (" (the user's message says yes)" if p.id in lean.agreed else "")
                 for p in lean.pending
             ],
-            declined=[f"{p.id} {p.what}" for p in lean.declined],
+            declined=[f"{p.id} {prompt.cut(p.what, PROPOSAL_CHARS)}" for p in lean.declined],
+            state=session.state,
         )
         self.last_messages = list(messages)
         return (yield from self._loop(session, messages, notes, stream))
@@ -206,6 +211,12 @@ class AgentEngine:
             notice = prompt.message(language, key, what=what)
             yield _sep(said) + notice
             said.append(notice)
+        elif more := _optional_offer(session):
+            # the core is filled: the optional fields are offered once, by the code, in the
+            # interview's words and language (as the guided interview does), never demanded
+            yield _sep(said) + more
+            said.append(more)
+            session.state.optional_offered = True
         self._record(session, usage)
         self.last_calls = usage.calls
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
@@ -278,6 +289,35 @@ def _has_research(session: Conversation) -> bool:
         return session.context.knowledge.research_count(session.map.id) > 0
     except Exception:  # an unreadable index: offer no research tools rather than fail the turn
         return False
+
+
+def _read_optional_choice(session: Conversation, text: str) -> None:
+    """The user's answer to the offer of optional fields, read by the code (the guided
+    interview's reader): the fields named are asked, anything else ends the offer; it is
+    made once."""
+    state = session.state
+    if not state.optional_offered:
+        return
+    state.optional_offered = False
+    choice = optional.read_choice(session, text)
+    if isinstance(choice, list):
+        state.optional = [*state.optional, *(f for f in choice if f not in state.optional)]
+    else:
+        state.optional_declined = True
+
+
+def _optional_offer(session: Conversation) -> str | None:
+    """The offer of optional fields when nothing core is left to ask: once, and not while
+    ideas wait for a verdict (one question at a time)."""
+    state = session.state
+    if state.optional_offered or state.optional_declined or state.optional:
+        return None
+    journey = session.map
+    if not journey.stages or core_gaps(journey).current is not None:
+        return None
+    if any(i.status == "proposed" for s in journey.stages for i in s.content_ideas):
+        return None
+    return optional.offer(session)
 
 
 def _fallback(language: str, changes: list[ToolResult]) -> str:

@@ -16,8 +16,11 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from assistant import completeness, prompts
+from assistant.guided import optional
 from assistant.resources import prompts_dir
 from assistant.schema import ContentIdea, Item, JourneyMap
+from assistant.state import InterviewState
+from tools.lean_status import core_gaps, section_label
 
 HISTORY_CHARS = 400
 """A message longer than this is cut: its facts are on the map already."""
@@ -26,10 +29,14 @@ HISTORY_BUDGET = 400
 MIN_HISTORY_CHARS = 150
 ITEM_CHARS = 80
 PAIN_CHARS = 36
+IDEA_CHARS = 40
+"""An idea waiting for a verdict shows its format and title, so the model can tell which one
+the user keeps ("keep the cost one") without reading the map."""
 PAINS = 24
 WAITING = 12
 SKIPPED = 10
 SECTIONS = 6
+CHOSEN = 8
 
 
 @cache
@@ -55,10 +62,12 @@ def system_prompt(
     tools: set[str],
     proposals: list[str] | None = None,
     declined: list[str] | None = None,
+    state: InterviewState | None = None,
 ) -> str:
     return prompts.render(
         "agent/system.md.j2",
-        state=map_state(journey, proposals, declined).strip(),
+        state=map_state(journey, proposals, declined, state).strip(),
+        default_stages=", ".join(prompts.guided(language)["default_stages"]),
         knowledge="search" in tools,
         research="research_suggestions" in tools,
         language=language,
@@ -72,7 +81,10 @@ def opening_instruction(journey: JourneyMap) -> str:
 
 
 def map_state(
-    journey: JourneyMap, proposals: list[str] | None = None, declined: list[str] | None = None
+    journey: JourneyMap,
+    proposals: list[str] | None = None,
+    declined: list[str] | None = None,
+    state: InterviewState | None = None,
 ) -> str:
     """The compact, bounded state of the map for the system prompt.
 
@@ -83,31 +95,25 @@ def map_state(
     st = completeness.status(journey)
     ctx = journey.context
     context = "; ".join(
-        f"{k} = {_cut(v, 50)}" for k, v in ctx.model_dump(exclude_none=True).items() if v
+        f"{k} = {cut(v, 50)}" for k, v in ctx.model_dump(exclude_none=True).items() if v
     )
     persona = "; ".join(
-        f"{k} = {_cut(getattr(journey.persona, k), 50)}"
+        f"{k} = {cut(getattr(journey.persona, k), 50)}"
         for k in ("name", "role", "tone")
         if getattr(journey.persona, k)
     )
-    open_by: dict[str, list[str]] = {}
-    skipped_by: dict[str, list[str]] = {}
-    for section in st.sections:
-        for gap in section.missing:
-            target = skipped_by if completeness.is_skipped(journey, gap) else open_by
-            target.setdefault(section.key, []).append(gap)
-    labels = {s.key: s.label for s in st.sections}
-    current = next((s.key for s in st.sections if open_by.get(s.key)), None)
+    core = core_gaps(journey)
+    open_by, skipped_by, labels = core.open_by, core.skipped_by, core.labels
+    current = core.current
     stages = " | ".join(
-        f"{n}. {_cut(s.name, 40)} "
+        f"{n}. {cut(s.name, 40)} "
         + _progress(open_by.get(f"stage:{n}", []), skipped_by.get(f"stage:{n}", []))
         for n, s in enumerate(journey.stages, 1)
     )
-    later = [
-        f"{labels[key] if key in ('context', 'persona', 'stages') else key.replace(':', ' ')}: "
-        f"{len(gaps)}"
+    later = [  # the stages' own counts are on the stages line
+        f"{labels[key]}: {len(gaps)}"
         for key, gaps in open_by.items()
-        if key != current
+        if key != current and key in ("context", "persona", "stages")
     ]
     skipped = [g for key, gaps in skipped_by.items() if key != current for g in gaps]
     return prompts.render(
@@ -119,15 +125,16 @@ def map_state(
         context=context,
         persona=persona,
         stages=stages,
-        section=_section_label(journey, current, labels),
+        section=section_label(journey, current, labels),
         open_here=", ".join(open_by.get(current or "", [])),
         skipped_here=", ".join(skipped_by.get(current or "", [])),
         open_later=", ".join(later[:SECTIONS]) + (" ..." if len(later) > SECTIONS else ""),
-        optional=", ".join(st.optional),
+        optional=_optional(journey, state),
+        chosen=_chosen(journey, state),
         skipped=_bounded(skipped, SKIPPED),
         pains=_pains(journey),
         waiting=_waiting(journey, proposals or []),
-        declined=_bounded([_cut(p, 90) for p in declined or []], WAITING),
+        declined=_bounded(declined or [], WAITING),
     )
 
 
@@ -145,7 +152,7 @@ def history(messages: list[dict], turns: int) -> list[BaseMessage]:
         limit = min(HISTORY_CHARS, budget)
         if limit < MIN_HISTORY_CHARS:
             break
-        text = _cut(entry.get("content", ""), limit)
+        text = cut(entry.get("content", ""), limit)
         budget -= len(text)
         out.append(HumanMessage(text) if entry["role"] == "user" else AIMessage(text))
     out.reverse()
@@ -161,17 +168,19 @@ def build(
     user_text: str,
     proposals: list[str] | None = None,
     declined: list[str] | None = None,
+    state: InterviewState | None = None,
 ) -> list[BaseMessage]:
     """The messages of one model request at the start of a turn."""
     return [
-        SystemMessage(system_prompt(journey, language, tools, proposals, declined)),
+        SystemMessage(system_prompt(journey, language, tools, proposals, declined, state)),
         *history(past, turns),
         HumanMessage(user_text),
     ]
 
 
 # helpers ------------------------------------------------------------------------------------
-def _cut(text: object, limit: int = ITEM_CHARS) -> str:
+def cut(text: object, limit: int = ITEM_CHARS) -> str:
+    """Text on one line, cut to `limit` characters with an ellipsis."""
     value = " ".join(str(text).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
@@ -187,26 +196,51 @@ def _progress(open_gaps: list[str], skipped: list[str]) -> str:
     return f"{len(open_gaps)} open" + (f", {len(skipped)} skipped" if skipped else "")
 
 
-def _section_label(journey: JourneyMap, key: str | None, labels: dict[str, str]) -> str:
-    if key is None:
+def _optional(journey: JourneyMap, state: InterviewState | None) -> str:
+    """'declined', or the optional fields the code will offer (in the interview's words), or
+    '' when the user already chose some."""
+    if state is not None and state.optional_declined:
+        return "declined"
+    if state is not None and state.optional:
         return ""
-    numbers = {f"stage:{n}": n for n in range(1, len(journey.stages) + 1)}
-    if key in numbers:
-        number = numbers[key]
-        return f'stage {number} "{_cut(journey.stages[number - 1].name, 40)}"'
-    return labels[key].lower()
+    words = prompts.guided("en")
+    still = set(completeness.open_optional(journey))
+    return ", ".join(optional.label(words, f) for f in optional.OFFER_ORDER if f in still)
+
+
+def _chosen(journey: JourneyMap, state: InterviewState | None) -> str:
+    """The gaps of the optional fields the user chose that are still open (to ask, in order)."""
+    if state is None or not state.optional:
+        return ""
+    keys = [
+        str(key)
+        for key, slot in completeness.gap_order(journey)
+        if slot.field in state.optional
+        and not completeness.filled(journey, key)
+        and not completeness.is_skipped(journey, key)
+    ]
+    return _bounded(keys, CHOSEN)
 
 
 def _quoted(item: Item) -> str:
     """An item's text for the system prompt; research-sourced text is never quoted there."""
     if item.provenance.source.value == "document":
         return "(from research: read_map to see)"
-    return _cut(item.text, PAIN_CHARS)
+    return cut(item.text, PAIN_CHARS)
 
 
 def _pains(journey: JourneyMap) -> list[str]:
+    """Every stage's pain points with ids, marked with how many ideas answer each (the model
+    offers ideas for the ones with none)."""
+    ideas: dict[str, int] = {}
+    for stage in journey.stages:
+        for idea in stage.content_ideas:
+            if idea.status != "rejected" and idea.pain_point_id:
+                ideas[idea.pain_point_id] = ideas.get(idea.pain_point_id, 0) + 1
     lines = [
-        f"{p.id} ({n}): {_quoted(p)}" + (" [suggestion]" if p.provenance.is_suggestion else "")
+        f"{p.id} ({n}): {_quoted(p)}"
+        + (" [suggestion]" if p.provenance.is_suggestion else "")
+        + (f" [{ideas[p.id]} idea(s)]" if p.id in ideas else " [no ideas]")
         for n, stage in enumerate(journey.stages, 1)
         for p in stage.pain_points
     ]
@@ -217,7 +251,12 @@ def _pains(journey: JourneyMap) -> list[str]:
 
 def _waiting(journey: JourneyMap, proposals: list[str]) -> str:
     """Ids of what waits for the user's decision: proposed ideas and pending suggestions."""
-    ideas = [i.id for s in journey.stages for i in s.content_ideas if i.status == "proposed"]
+    ideas = [
+        f'{i.id} {i.format} "{cut(i.text, IDEA_CHARS)}"'
+        for s in journey.stages
+        for i in s.content_ideas
+        if i.status == "proposed"
+    ]
     suggested = [
         i.id
         for lst in journey.all_lists()
@@ -230,5 +269,5 @@ def _waiting(journey: JourneyMap, proposals: list[str]) -> str:
     if suggested:
         parts.append(f"{len(suggested)} suggestion(s) {_bounded(suggested, WAITING)}")
     if proposals:
-        parts.append("proposals " + _bounded([_cut(p, 90) for p in proposals], WAITING))
+        parts.append("proposals " + _bounded(proposals, WAITING))
     return "; ".join(parts)
