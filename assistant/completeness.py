@@ -19,6 +19,7 @@ Gaps are `assistant.gap.Gap` values (a `str` key with its parts parsed): `contex
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -150,12 +151,18 @@ def stage_for(journey: JourneyMap, gap: Gap | None) -> Stage | None:
 
 def gap_order(journey: JourneyMap, include_optional: bool = True) -> list[tuple[Gap, Slot]]:
     """Every asked slot as (gap, slot) in the method's order."""
+    return list(_gap_order(len(journey.stages), include_optional))
+
+
+@functools.lru_cache(maxsize=64)
+def _gap_order(stages: int, include_optional: bool) -> tuple[tuple[Gap, Slot], ...]:
+    """The order depends on the number of stages only; a turn asks for it hundreds of times."""
     order: list[tuple[Gap, Slot]] = [(Gap.context(s.field), s) for s in CONTEXT_SLOTS]
     order += [(Gap.persona(s.field), s) for s in PERSONA_SLOTS]
     order.append((Gap.stages(), Slot("stages")))
-    for number, _stage in enumerate(journey.stages, 1):
+    for number in range(1, stages + 1):
         order += [(Gap.of_stage(number, s.field), s) for s in STAGE_SLOTS]
-    return [(k, s) for k, s in order if s.asked and (include_optional or s.required)]
+    return tuple((k, s) for k, s in order if s.asked and (include_optional or s.required))
 
 
 def stage_gaps(stage_number: int) -> list[Gap]:

@@ -20,6 +20,13 @@ Section = Literal["context", "persona", "stages", "stage"]
 SECTIONS: tuple[str, ...] = ("context", "persona", "stages", "stage")
 
 
+# Parsed gaps by key: a gap is a value (nothing changes it after parsing), and a guided turn
+# parses the same few hundred keys thousands of times (the completeness checks walk every
+# slot). Bounded, as keys may come from user input.
+_PARSED: dict[str, Gap] = {}
+_PARSED_MAX = 20_000
+
+
 class Gap(str):
     """A gap key with its parts parsed. Build with `Gap.parse(key)` or the constructors."""
 
@@ -33,6 +40,9 @@ class Gap(str):
     def __new__(cls, key: str) -> Gap:
         if isinstance(key, Gap):
             return key
+        known = _PARSED.get(key)
+        if known is not None:
+            return known
         parts = str(key).strip().split(":")
         section = parts[0]
         if section not in SECTIONS:
@@ -61,6 +71,8 @@ class Gap(str):
         gap.field = field
         gap.stage = stage
         gap.stage_id = stage_id
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[key] = gap
         return gap
 
     @classmethod

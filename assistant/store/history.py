@@ -21,6 +21,7 @@ from assistant.db import statements
 from assistant.db.tables import changes
 from assistant.schema import JourneyMap
 from assistant.store.base import MapNotFound, StoreBase
+from assistant.store.patches import undo_patch
 
 
 @dataclass
@@ -135,7 +136,7 @@ class HistoryMixin(StoreBase):
             restored_json = self._write_map(db, restored)
             after = json.loads(restored_json)
             db.execute(changes.update().where(changes.c.seq == seq).values(undone=1))
-            back = jsonpatch.make_patch(after, current).to_string()
+            back = undo_patch(after, current)
             self._log(db, map_id, "undo", {"seq": seq}, "user", f"Undid: {summary}", patch=back)
             if state is not None:
                 self._write_state(db, map_id, state)

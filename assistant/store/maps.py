@@ -14,6 +14,7 @@ from assistant.db import statements
 from assistant.db.tables import changes, chat, comments, interview, maps, share_links
 from assistant.schema import JourneyMap
 from assistant.store.base import MapNotFound, ts
+from assistant.store.patches import undo_patch
 from assistant.store.transcript import TranscriptMixin
 
 
@@ -109,12 +110,10 @@ class Store(TranscriptMixin):
     ) -> tuple[int, dict, dict]:
         """Inside `transaction()`, after reading `before` in it: write the validated new map
         and its change-log row. Returns (change seq, map before, map after) as JSON dicts."""
-        import jsonpatch
-
         with self.transaction() as db:
             after_json = self._write_map(db, after)
             old, new = json.loads(before), json.loads(after_json)
-            back = jsonpatch.make_patch(new, old).to_string()
+            back = undo_patch(new, old)
             seq = self._log(db, after.id, tool, args, source, summary, patch=back)
         return seq, old, new
 
