@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant import completeness, prompts
@@ -275,3 +276,35 @@ def test_top_level_arguments_are_sent_lean_too(home: Path) -> None:
         assert "maxLength" not in schema and "anyOf" not in schema and '"title"' not in schema
     update_schema = convert_to_openai_tool(tools["update_map"])["function"]["parameters"]
     assert "maxItems" not in update_schema["properties"]["operations"]
+
+
+# what the user reads ---------------------------------------------------------------------------
+def test_citations_read_as_the_sources_title_while_streaming_and_after(home: Path) -> None:
+    def answer(messages: list) -> AIMessage:
+        found = [m.text for m in messages if isinstance(m, ToolMessage)][-1]
+        real = re.search(r"\[(card:[^\]]+)\] ([^:(]+)", found)
+        assert real, found
+        titles.append(real.group(2).strip())
+        return say(f"A touchpoint is where the customer meets you [{real.group(1)}].")
+
+    titles: list[str] = []
+    session = agent_session(
+        home, [say("", call("search", query="what is a touchpoint")), answer], retrieval="bm25"
+    )
+    pieces = [p for p in session.stream("What is a touchpoint?") if isinstance(p, str)]
+    reply = session.history()[-1]["content"]
+    assert "[card:" not in "".join(pieces) and "[card:" not in reply
+    assert f"_(Source: {titles[0]})_" in "".join(pieces)
+    assert reply == "".join(pieces).strip()
+
+
+def test_a_correction_after_the_reply_ends_the_turn(home: Path) -> None:
+    wrong = {"op": "set", "field": "context.market", "value": "consumers"}
+    right = {"op": "set", "field": "context.market", "value": "b2c"}
+    session = agent_session(
+        home, [say("Noted. Who is your customer?", update(wrong)), say("", update(right))]
+    )
+    reply = session.send("We sell to consumers")
+    engine = session.engine
+    assert isinstance(engine, AgentEngine) and engine.last_calls == 2
+    assert reply.text == "Noted. Who is your customer?" and session.map.context.market == "b2c"
