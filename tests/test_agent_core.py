@@ -308,3 +308,14 @@ def test_a_correction_after_the_reply_ends_the_turn(home: Path) -> None:
     engine = session.engine
     assert isinstance(engine, AgentEngine) and engine.last_calls == 2
     assert reply.text == "Noted. Who is your customer?" and session.map.context.market == "b2c"
+
+
+def test_polish_and_italian_replies_address_the_user_as_the_apps_messages_do(home: Path) -> None:
+    session = agent_session(home, [])
+    names = lean(session).names
+    italian = system_prompt(session.map, "it", names)
+    polish = system_prompt(session.map, "pl", names)
+    assert "informal singular (tu" in italian and "informal singular (ty" in polish
+    # the code's own Italian offer speaks to one person informally too
+    assert "Vuoi" in prompts.guided("it")["optional"]["offer"]
+    assert "informal" not in system_prompt(session.map, "en", names)
