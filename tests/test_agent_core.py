@@ -319,3 +319,35 @@ def test_polish_and_italian_replies_address_the_user_as_the_apps_messages_do(hom
     # the code's own Italian offer speaks to one person informally too
     assert "Vuoi" in prompts.guided("it")["optional"]["offer"]
     assert "informal" not in system_prompt(session.map, "en", names)
+
+
+def test_the_rest_of_a_stage_is_its_core_and_the_chosen_optional_fields(home: Path) -> None:
+    session = core_filled(agent_session(home, [say("Fine.")]))
+    tools = lean(session)
+    quiet = tools.call("skip", {"rest_of_stage": "1"})
+    assert quiet.ok and not quiet.changed and "Nothing open in stage 1" in quiet.text
+    lean(session).call("update_map", {"operations": [stages_op("Buy")]})
+    skipped = tools.call("skip", {"rest_of_stage": "2"})
+    assert completeness.is_skipped(session.map, "stage:2:pain_points")
+    assert not completeness.is_skipped(session.map, "stage:2:relief"), "offered later instead"
+    assert "stage:2:relief" not in skipped.text
+    session.state.optional = ["milestones"]  # the user chose milestones
+    chosen = lean(session).call("skip", {"rest_of_stage": "1"})
+    assert chosen.changed and completeness.is_skipped(session.map, "stage:1:milestones")
+    assert not completeness.is_skipped(session.map, "stage:1:relief")
+
+
+def test_a_decided_idea_reads_as_decided_not_as_a_suggestion(home: Path) -> None:
+    session = mapped(agent_session(home, []))
+    tools = lean(session)
+    pain = session.map.stages[0].pain_points[0].id
+    idea = {"pain_point_id": pain, "format": "blog_post", "title": "Ten minutes a week to look"}
+    tools.call("propose_ideas", {"ideas": [idea]})
+    proposed = session.map.stages[0].content_ideas[0].id
+    assert "(suggestion from assistant)" in tools.call("read_map", {"section": "1"}).text
+    tools.begin_turn()
+    tools.call("decide", {"reject": [proposed]})
+    line = next(
+        x for x in tools.call("read_map", {"section": "1"}).text.splitlines() if proposed in x
+    )
+    assert "status=rejected" in line and "suggestion" not in line

@@ -262,6 +262,7 @@ class AgentEngine:
             lean = LeanTools(session.context, research=research)
             self._lean[id(session.context)] = lean
         lean.pending = session.state.pending  # persisted with the conversation's state
+        lean.chosen = list(session.state.optional)
         return lean
 
     def _bind(self, session: Conversation) -> tuple[Any, list]:
