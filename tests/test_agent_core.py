@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant import completeness, prompts
@@ -275,3 +276,78 @@ def test_top_level_arguments_are_sent_lean_too(home: Path) -> None:
         assert "maxLength" not in schema and "anyOf" not in schema and '"title"' not in schema
     update_schema = convert_to_openai_tool(tools["update_map"])["function"]["parameters"]
     assert "maxItems" not in update_schema["properties"]["operations"]
+
+
+# what the user reads ---------------------------------------------------------------------------
+def test_citations_read_as_the_sources_title_while_streaming_and_after(home: Path) -> None:
+    def answer(messages: list) -> AIMessage:
+        found = [m.text for m in messages if isinstance(m, ToolMessage)][-1]
+        real = re.search(r"\[(card:[^\]]+)\] ([^:(]+)", found)
+        assert real, found
+        titles.append(real.group(2).strip())
+        return say(f"A touchpoint is where the customer meets you [{real.group(1)}].")
+
+    titles: list[str] = []
+    session = agent_session(
+        home, [say("", call("search", query="what is a touchpoint")), answer], retrieval="bm25"
+    )
+    pieces = [p for p in session.stream("What is a touchpoint?") if isinstance(p, str)]
+    reply = session.history()[-1]["content"]
+    assert "[card:" not in "".join(pieces) and "[card:" not in reply
+    assert f"_(Source: {titles[0]})_" in "".join(pieces)
+    assert reply == "".join(pieces).strip()
+
+
+def test_a_correction_after_the_reply_ends_the_turn(home: Path) -> None:
+    wrong = {"op": "set", "field": "context.market", "value": "consumers"}
+    right = {"op": "set", "field": "context.market", "value": "b2c"}
+    session = agent_session(
+        home, [say("Noted. Who is your customer?", update(wrong)), say("", update(right))]
+    )
+    reply = session.send("We sell to consumers")
+    engine = session.engine
+    assert isinstance(engine, AgentEngine) and engine.last_calls == 2
+    assert reply.text == "Noted. Who is your customer?" and session.map.context.market == "b2c"
+
+
+def test_polish_and_italian_replies_address_the_user_as_the_apps_messages_do(home: Path) -> None:
+    session = agent_session(home, [])
+    names = lean(session).names
+    italian = system_prompt(session.map, "it", names)
+    polish = system_prompt(session.map, "pl", names)
+    assert "informal singular (tu" in italian and "informal singular (ty" in polish
+    # the code's own Italian offer speaks to one person informally too
+    assert "Vuoi" in prompts.guided("it")["optional"]["offer"]
+    assert "informal" not in system_prompt(session.map, "en", names)
+
+
+def test_the_rest_of_a_stage_is_its_core_and_the_chosen_optional_fields(home: Path) -> None:
+    session = core_filled(agent_session(home, [say("Fine.")]))
+    tools = lean(session)
+    quiet = tools.call("skip", {"rest_of_stage": "1"})
+    assert quiet.ok and not quiet.changed and "Nothing open in stage 1" in quiet.text
+    lean(session).call("update_map", {"operations": [stages_op("Buy")]})
+    skipped = tools.call("skip", {"rest_of_stage": "2"})
+    assert completeness.is_skipped(session.map, "stage:2:pain_points")
+    assert not completeness.is_skipped(session.map, "stage:2:relief"), "offered later instead"
+    assert "stage:2:relief" not in skipped.text
+    session.state.optional = ["milestones"]  # the user chose milestones
+    chosen = lean(session).call("skip", {"rest_of_stage": "1"})
+    assert chosen.changed and completeness.is_skipped(session.map, "stage:1:milestones")
+    assert not completeness.is_skipped(session.map, "stage:1:relief")
+
+
+def test_a_decided_idea_reads_as_decided_not_as_a_suggestion(home: Path) -> None:
+    session = mapped(agent_session(home, []))
+    tools = lean(session)
+    pain = session.map.stages[0].pain_points[0].id
+    idea = {"pain_point_id": pain, "format": "blog_post", "title": "Ten minutes a week to look"}
+    tools.call("propose_ideas", {"ideas": [idea]})
+    proposed = session.map.stages[0].content_ideas[0].id
+    assert "(suggestion from assistant)" in tools.call("read_map", {"section": "1"}).text
+    tools.begin_turn()
+    tools.call("decide", {"reject": [proposed]})
+    line = next(
+        x for x in tools.call("read_map", {"section": "1"}).text.splitlines() if proposed in x
+    )
+    assert "status=rejected" in line and "suggestion" not in line

@@ -73,6 +73,8 @@ class LeanTools:
         self.research = research
         self.approvals = Approvals([] if pending is None else pending)
         """What waits for the user's OK (`tools/lean_decide.py`)."""
+        self.chosen: list[str] = []
+        """Optional fields the user chose to add (asked, so `rest_of_stage` skips them too)."""
         self._specs: dict[str, tuple[type[BaseModel], Callable[[Any], LeanResult]]] = {
             "update_map": (la.UpdateMap, self._update_map),
             "skip": (la.Skip, self._skip),
@@ -216,13 +218,21 @@ class LeanTools:
         if args.rest_of_stage:
             stage = journey.find_stage(args.rest_of_stage)
             number = journey.stages.index(stage) + 1
-            keys += [
+            asked = {*completeness.CORE_STAGE_FIELDS, *self.chosen}
+            # the rest of what is asked: the core, and the optional fields the user chose;
+            # the others stay open, to be offered once the core is filled
+            rest = [
                 g
                 for g in completeness.stage_gaps(number)
-                if not completeness.filled(journey, g) and not completeness.is_skipped(journey, g)
+                if g.field in asked
+                and not completeness.filled(journey, g)
+                and not completeness.is_skipped(journey, g)
             ]
+            if not rest and not keys:
+                return lr.result("skip", True, f"Nothing open in stage {number}: nothing skipped.")
+            keys += rest
         if not keys:
-            raise ToolError("give gaps (e.g. stage:2:relief) or rest_of_stage.")
+            raise ToolError("give gaps (e.g. stage:2:goals) or rest_of_stage.")
         valid = {k for k, _ in completeness.gap_order(journey)}
         unknown = [k for k in keys if k not in valid]
         if unknown:

@@ -47,8 +47,8 @@ def item_line(field_name: str, item: Any) -> str:
             extra += f" {key}={value}"
     prov = item.provenance
     mark = ""
-    if prov.is_suggestion:
-        mark = f" (suggestion from {prov.source.value})"
+    if prov.is_suggestion and getattr(item, "status", "proposed") == "proposed":
+        mark = f" (suggestion from {prov.source.value})"  # a decided idea has its status
     elif prov.source.value == "document":
         mark = " (from research)"
     return f"{item.id} {field_name}: {cut(item.text)}{extra}{mark}"

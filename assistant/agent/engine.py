@@ -20,7 +20,6 @@ change path) -> results back to the model -> ... until it answers in words.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Generator, Iterator
 from typing import Any
@@ -33,7 +32,7 @@ from langchain_core.messages import (
 )
 
 from assistant import prompts, providers
-from assistant.agent import prompt, proposals, recovery
+from assistant.agent import citations, prompt, proposals, recovery
 from assistant.agent.calls import ModelCalls
 from assistant.agent.usage import TurnUsage, UsageLog
 from assistant.conversation import Conversation, Reply
@@ -44,9 +43,13 @@ from tools.lean_status import core_gaps
 from tools.results import ToolResult
 
 Turn = Generator[str, None, "Reply"]
-CITATION = re.compile(r"\[((?:card|doc):[^\]\s]+)\]")
+CITATION = citations.CITATION
+CHANGE_TOOLS = {"update_map", "skip", "propose_ideas", "decide", "undo", "research_suggestions"}
+"""Tools that change the map (the others read: their result comes before the reply)."""
 PROPOSAL_CHARS = 80
 """A proposal's description in the system prompt is cut to this; its marker is kept whole."""
+TITLES = 500
+"""Citation titles kept per map (more: start again; cards are found again when searched)."""
 CITED_TURNS = 3
 """Cards and research retrieved this many turns back may still be cited."""
 
@@ -69,6 +72,8 @@ class AgentEngine:
         self._lean: dict[int, LeanTools] = {}
         self._retrieved: dict[str, deque[set[str]]] = {}
         """Per map: citation ids returned by tools in each of the last few turns."""
+        self._titles: dict[str, dict[str, str]] = {}
+        """Per map: the title of each citation id a tool returned (what the user reads)."""
         self._calls = ModelCalls()
 
     # the Engine protocol -------------------------------------------------------------------
@@ -145,20 +150,32 @@ class AgentEngine:
         errors: list[str] = []
         nudged: set[str] = set()
         done = False
+        replied = False
+        """A reply to the user came with a change call in an earlier step of this turn."""
+        cited: list[str] = []
+        titles = self._titles.setdefault(session.map_id, {})
+        if len(titles) > TITLES:
+            titles.clear()
         lean = self.lean_tools(session)
         try:
             model, tools = self._bind(session)
             for step in range(1, self.settings.max_tool_steps + 1):
-                ai = yield from self._calls.call(model, messages, tools, usage, stream, bool(said))
+                ai = yield from citations.rendered(
+                    self._calls.call(model, messages, tools, usage, stream, bool(said)),
+                    titles,
+                    language,
+                )
                 ai = recovery.with_ids(ai, step)
                 text = ai.text.strip()
+                cited += CITATION.findall(text)
+                shown = citations.render(text, titles, language)
                 if not ai.tool_calls and not ai.invalid_tool_calls:
                     kind = _misbehaviour(text, bool(recorded), nudged)
                     if not kind:
-                        said.append(text)
+                        said.append(shown)
                         break
                     if kind == "unrecorded_claim":  # already shown: keep it, then correct
-                        said.append(text)
+                        said.append(shown)
                     errors.append(f"model: {kind}")
                     if kind in nudged:  # second time in this turn: stop asking, fall back
                         yield _sep(said) + (fallback := _fallback(language, changes))
@@ -170,11 +187,12 @@ class AgentEngine:
                     messages.append(HumanMessage(recovery.nudge(kind)))
                     continue
                 if text:
-                    said.append(text)
+                    said.append(shown)
                 messages.append(ai)
                 outcomes = []
                 for call in ai.tool_calls:
                     result = lean.call(call["name"], call["args"])
+                    titles.update(citations.titles_in(result.text))
                     outcomes.append(result.ok and result.settled)
                     if not result.ok:
                         errors.append(result.text)
@@ -189,8 +207,13 @@ class AgentEngine:
                 bad = recovery.invalid_call_results(ai)
                 errors += [m.text for m in bad]
                 messages += bad
-                if text and not bad and all(ok for ok in outcomes):
+                settled = not bad and all(ok for ok in outcomes)
+                changing = {c["name"] for c in ai.tool_calls} <= CHANGE_TOOLS
+                if text and settled:
                     break  # the reply came with the calls and every call succeeded: done
+                if replied and changing and settled:
+                    break  # a correction of a failed call; the reply was written with it
+                replied = replied or bool(text and changing)
             else:
                 cap = prompt.message(language, "step_cap", steps=self.settings.max_tool_steps)
                 errors.append(f"model: tool step cap ({self.settings.max_tool_steps}) reached")
@@ -220,6 +243,7 @@ class AgentEngine:
         self._record(session, usage)
         self.last_calls = usage.calls
         reply = self._reply(session, "\n\n".join(notes + said), recorded, errors, done=done)
+        reply.citations = list(dict.fromkeys(cited))
         reply.results = [r for r in changes if r.changed]
         # Only ids that a tool returned (this turn or in the last few) count as citations.
         tool_text = "\n".join(m.text for m in messages if isinstance(m, ToolMessage))
@@ -238,6 +262,7 @@ class AgentEngine:
             lean = LeanTools(session.context, research=research)
             self._lean[id(session.context)] = lean
         lean.pending = session.state.pending  # persisted with the conversation's state
+        lean.chosen = list(session.state.optional)
         return lean
 
     def _bind(self, session: Conversation) -> tuple[Any, list]:

@@ -72,6 +72,7 @@ def system_prompt(
         research="research_suggestions" in tools,
         language=language,
         language_name=message(language, "language_name"),
+        address=message(language, "address") if language != "en" else "",
     )
 
 
